@@ -1,0 +1,71 @@
+"""The Python and the JS segmenter give the same tokens for one shared table of cases."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsarchive.search.segment import PINYIN_MAX_SYLLABLES, pinyin_keys, segment
+from search_support import FIXTURES, STATIC, run_node
+
+CASES = json.loads((FIXTURES / "segment_cases.json").read_text(encoding="utf-8"))["cases"]
+
+NODE_SEGMENT = """
+const seg = require(%s);
+let data = "";
+process.stdin.on("data", d => data += d);
+process.stdin.on("end", () => {
+  const texts = JSON.parse(data);
+  process.stdout.write(JSON.stringify(texts.map(t => seg.segment(t))));
+});
+""" % json.dumps(str(STATIC / "segment.js"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["note"] for c in CASES])
+def test_python_segmenter_matches_table(case):
+    assert segment(case["text"]) == case["tokens"]
+
+
+def test_js_segmenter_matches_table():
+    got = run_node(NODE_SEGMENT, [c["text"] for c in CASES])
+    mismatches = [(c["note"], c["tokens"], g) for c, g in zip(CASES, got) if g != c["tokens"]]
+    assert not mismatches
+
+
+def test_js_and_python_agree_on_seed_pages():
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES.parent.parent / "seeds").glob("*.txt"))]
+    assert texts, "seeds/*.txt missing"
+    assert run_node(NODE_SEGMENT, texts) == [segment(t) for t in texts]
+
+
+def test_tokens_are_safe_lunr_terms():
+    for case in CASES:
+        for token in case["tokens"]:
+            assert token and not set(token) & set(" -:*^~+\t\n")
+
+
+def test_js_query_parts_drop_trailing_character_of_long_runs():
+    script = NODE_SEGMENT.replace("seg.segment(t)", "seg.queryParts(t)")
+    got = run_node(script, ["工匠学院", "2024年", "暖", "工匠:学院 SMC"])
+    assert got == [
+        {"bigrams": ["工匠", "匠学", "学院"], "chars": [], "words": []},
+        {"bigrams": [], "chars": ["年"], "words": ["2024"]},
+        {"bigrams": [], "chars": ["暖"], "words": []},
+        {"bigrams": ["工匠", "学院"], "chars": [], "words": ["smc"]},
+    ]
+
+
+def test_pinyin_keys_full_and_initials_from_every_syllable():
+    assert pinyin_keys("朝阳区") == ["chaoyangqu", "cyq", "yangqu", "yq", "qu", "q"]
+    assert "chaoyang" in pinyin_keys("朝阳")
+    keys = pinyin_keys("首都工匠学院")
+    assert "gongjiangxueyuan" in keys and "gjxy" in keys
+
+
+def test_pinyin_keys_capped_and_skip_non_han():
+    keys = pinyin_keys("深入学习贯彻党的二十大精神 SMC 2024")
+    assert PINYIN_MAX_SYLLABLES == 8
+    assert "shenruxuexiguanchedangde" in keys            # 8 syllables from the start
+    assert not any(k.startswith("shenruxuexiguanchedangdee") for k in keys)
+    assert "srxxgcdd" in keys and "smc" not in keys and "2024" not in keys
+    assert pinyin_keys("") == [] and pinyin_keys("，。") == []
