@@ -18,6 +18,7 @@ class District:
     name: str
     slug: str
     short: str
+    short_alone: bool = False
     aliases: tuple[str, ...] = ()
 
 
@@ -41,7 +42,8 @@ def _read_toml(path: Path) -> dict:
 @lru_cache(maxsize=None)
 def load_districts(path: Path = DATA_DIR / "districts.toml") -> tuple[District, ...]:
     """The districts in display order."""
-    return tuple(District(d["name"], d["slug"], d["short"], tuple(d.get("aliases", ())))
+    return tuple(District(d["name"], d["slug"], d["short"], bool(d.get("short_alone", False)),
+                          tuple(d.get("aliases", ())))
                  for d in _read_toml(path)["district"])
 
 

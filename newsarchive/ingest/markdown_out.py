@@ -1,0 +1,90 @@
+"""Write an ingested article as a Markdown file with YAML front matter (DESIGN.md's format)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+
+@dataclass
+class IngestedArticle:
+    """One article as ingest writes it: front-matter fields plus body paragraphs."""
+
+    title: str
+    page: str
+    position: int
+    paragraphs: list[str]
+    kicker: str | None = None
+    subtitle: str | None = None
+    rubric: str | None = None
+    section: str | None = None
+    kind: str = "news"
+    reporters: list[str] = field(default_factory=list)
+    correspondents: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    source: str | None = None
+    districts: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    slug: str = ""
+    date: dt.date | None = None
+
+
+# Key order of DESIGN.md; optional scalars are omitted when empty, lists always written.
+_SCALARS_BEFORE = ("title", "kicker", "subtitle", "rubric", "section", "kind")
+_LISTS = ("reporters", "correspondents", "photographers")
+_AFTER = ("source",)
+_LISTS2 = ("districts", "tags")
+_TAIL = ("page", "position", "slug", "date")
+_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|:$|\s$")
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar: plain when it reads back as the same string, else double-quoted."""
+    if isinstance(value, (int, dt.date)):
+        return str(value)
+    text = str(value)
+    if not _PLAIN_UNSAFE.search(text) and "\n" not in text:
+        try:
+            if yaml.safe_load(text) == text:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow_item(value: str) -> str:
+    """A list item in a flow sequence `[a, b]`: quoted when it holds flow indicators."""
+    return json.dumps(value, ensure_ascii=False) if re.search(r"[,\[\]{}]", value) else _scalar(value)
+
+
+def _escape_paragraph(text: str) -> str:
+    """Keep a paragraph from reading as Markdown syntax (a heading, list or quote)."""
+    if re.match(r"^(?:#|>|[-+*]\s|\d+[.)]\s|=+$|-+$)", text):
+        text = "\\" + text
+    return text
+
+
+def render_article(article: IngestedArticle) -> str:
+    """The whole Markdown file for an article."""
+    lines = ["---"]
+    fields = vars(article)
+    for key in _SCALARS_BEFORE:
+        if fields[key]:
+            lines.append(f"{key}: {_scalar(fields[key])}")
+    for key in _LISTS + _AFTER + _LISTS2:
+        value = fields[key]
+        if key in _AFTER:
+            if value:
+                lines.append(f"{key}: {_scalar(value)}")
+        else:
+            lines.append(f"{key}: [{', '.join(_flow_item(v) for v in value)}]")
+    for key in _TAIL:
+        if fields[key] is not None and fields[key] != "":
+            lines.append(f"{key}: {_scalar(fields[key])}")
+    lines.append("---")
+    lines.append("")
+    lines.append("\n\n".join(_escape_paragraph(p) for p in article.paragraphs))
+    return "\n".join(lines) + "\n"

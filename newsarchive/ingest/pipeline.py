@@ -1,0 +1,231 @@
+"""The ingest run: read every seed page, split it, and write new or changed articles safely."""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import ArchiveError
+from ..vocab import DATA_DIR
+from .articles import Classifiers, assemble
+from .decode import read_page
+from .districts import load_gazetteer
+from .manifest import (Manifest, PageRecord, WrittenArticle, load_manifest, sha256_file, sha256_text,
+                       write_atomic, MANIFEST_NAME)
+from .markdown_out import IngestedArticle, render_article
+from .page import split_page
+from .pages_meta import PageMeta, load_pages_meta
+from .rubrics import RubricRules, load_rubric_rules
+from .slugs import pinyin_slug, unique_slug
+
+# Bump when a change to the ingest rules should re-ingest every page.
+INGEST_VERSION = "1"
+_RULE_FILES = ("tags.toml", "districts.toml", "rubrics.toml", "beijing_townships.tsv")
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, for the summary line and the exit status."""
+
+    pages_read: int = 0
+    pages_unchanged: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept_deleted: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every page was ingested."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: pages read, articles written, unchanged, conflicts, errors."""
+        extra = ""
+        if self.removed:
+            extra += f", {self.removed} removed"
+        if self.kept_deleted:
+            extra += f", {self.kept_deleted} deleted by hand (not recreated)"
+        return (f"ingest: {self.pages_read} pages read ({self.pages_unchanged} unchanged), "
+                f"{self.written} articles written, {self.unchanged} unchanged{extra}, "
+                f"{len(self.conflicts)} conflicts, {len(self.errors)} errors")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything that decides ingest output besides the page text."""
+
+    rubrics: RubricRules
+    classifiers: Classifiers
+    pages: dict[str, PageMeta]
+    fingerprint: str
+
+
+def load_rules(seeds: Path) -> Rules:
+    """Vocabularies, gazetteer, rubric rules and page metadata, with one fingerprint for them."""
+    digest = hashlib.sha256(INGEST_VERSION.encode())
+    for name in _RULE_FILES:
+        digest.update((DATA_DIR / name).read_bytes())
+    return Rules(load_rubric_rules(), Classifiers(load_gazetteer(), _tag_matcher()),
+                 load_pages_meta(seeds / "pages.toml"), digest.hexdigest())
+
+
+def _tag_matcher():
+    from .tags import load_tag_matcher
+    return load_tag_matcher()
+
+
+def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport:
+    """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit."""
+    report = IngestReport()
+    started = time.perf_counter()
+    pages = sorted(seeds.glob("*.txt"))
+    try:
+        if not seeds.is_dir():
+            raise ArchiveError("no such seeds folder", seeds)
+        if not pages:
+            raise ArchiveError("no pages (*.txt) to ingest", seeds)
+        rules = load_rules(seeds)
+    except ArchiveError as exc:
+        report.errors.append(str(exc))
+        _finish(report, verbose, started)
+        return report
+    content.mkdir(parents=True, exist_ok=True)
+    manifest, warning = load_manifest(content)
+    if warning:
+        report.notes.append(warning)
+    before = manifest.to_json()
+    if manifest.rules != rules.fingerprint and manifest.pages:
+        report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
+    taken = manifest.slugs() | {p.stem for p in content.glob("*.md")}
+    for n, path in enumerate(pages, start=1):
+        try:
+            _ingest_page(path, content, rules, manifest, taken, report)
+        except ArchiveError as exc:
+            report.errors.append(str(exc))
+        if verbose and len(pages) >= 200 and n % 100 == 0:
+            print(f"ingest: {n}/{len(pages)} pages", file=sys.stderr, flush=True)
+    manifest.rules = rules.fingerprint
+    if manifest.to_json() != before:
+        write_atomic(content / MANIFEST_NAME, manifest.to_json())
+    _finish(report, verbose, started)
+    return report
+
+
+def _finish(report: IngestReport, verbose: bool, started: float) -> None:
+    for note in report.notes if verbose else []:
+        print(f"note: {note}", file=sys.stderr)
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"{report.summary()} in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+
+
+def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
+                 taken: set[str], report: IngestReport) -> None:
+    """Ingest one page: skip it if unchanged, else plan every file first and then write."""
+    text = read_page(path)
+    report.pages_read += 1
+    stem = path.stem
+    meta = rules.pages.get(stem, PageMeta())
+    text_hash = sha256_text(f"{text}\n{meta!r}")
+    record = manifest.pages.get(stem)
+    if record and record.text_sha256 == text_hash and manifest.rules == rules.fingerprint:
+        report.pages_unchanged += 1
+        report.unchanged += sum(1 for a in record.articles if not a.deleted)
+        return
+    if not text.strip():
+        raise ArchiveError("page is empty", path)
+    split = split_page(text, rules.rubrics)
+    if not split.articles:
+        raise ArchiveError("holds no article (no dateline such as 本报讯（记者 …） and no headline "
+                           "followed by text)", path)
+    report.notes.extend(f"{path}:{note}" for note in split.notes)
+    articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
+    old = record.articles if record else _adopt_existing(content, stem)
+    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report))
+    manifest.pages[stem] = new_record
+
+
+def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticle | None:
+    """The earlier version of an article: same title, else same position on the page."""
+    for candidates in ([o for o in old if o.title == article.title],
+                       [o for o in old if o.position == article.position]):
+        if candidates:
+            old.remove(candidates[0])
+            return candidates[0]
+    return None
+
+
+def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenArticle], content: Path,
+                    taken: set[str], report: IngestReport) -> list[WrittenArticle]:
+    """Decide every file's fate (write, keep, conflict, remove), then carry it out."""
+    unmatched = list(old_records)
+    plan: list[tuple[Path, str]] = []
+    records: list[WrittenArticle] = []
+    for article in articles:
+        previous = _match(article, unmatched)
+        if previous:
+            article.slug = previous.slug
+        else:
+            article.slug = unique_slug(pinyin_slug(article.title), taken)
+            taken.add(article.slug)
+        text = render_article(article)
+        new_hash = sha256_text(text)
+        path = content / f"{article.slug}.md"
+        record = WrittenArticle(article.position, article.title, article.slug, path.name, new_hash)
+        current = sha256_file(path)
+        if previous and (previous.deleted or current is None):
+            record.deleted, record.sha256 = True, previous.sha256
+            report.kept_deleted += 1
+        elif current == new_hash:
+            report.unchanged += 1
+        elif previous is None and current is None or previous and current == previous.sha256:
+            plan.append((path, text))
+        else:
+            record.sha256 = previous.sha256 if previous else ""
+            report.conflicts.append(f"{path} was edited by hand; kept the edit (the page's new "
+                                    "version of this article was not written)")
+        records.append(record)
+    removals = []
+    for gone in unmatched:
+        path = content / gone.file
+        current = sha256_file(path)
+        if not gone.deleted and current is not None and current != gone.sha256:
+            report.conflicts.append(f"{path} is no longer on its page but was edited by hand; kept it")
+            records.append(gone)
+            continue
+        if current is not None:
+            removals.append(path)
+        records.append(WrittenArticle(gone.position, gone.title, gone.slug, gone.file, gone.sha256, True))
+    for path, text in plan:
+        write_atomic(path, text)
+        report.written += 1
+    for path in removals:
+        path.unlink()
+        report.removed += 1
+    return records
+
+
+def _adopt_existing(content: Path, stem: str) -> list[WrittenArticle]:
+    """Files of this page already in content/ but not in the manifest (it was lost): adopt them
+    as possibly hand-edited, so they are kept unless the new text is identical."""
+    adopted = []
+    for path in sorted(content.glob("*.md")):
+        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+        try:
+            data = yaml.safe_load(head.removeprefix("---")) or {}
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict) and data.get("page") == stem:
+            adopted.append(WrittenArticle(int(data.get("position", 0)), str(data.get("title", "")),
+                                          path.stem, path.name, sha256_text("adopted")))
+    return adopted

@@ -1,0 +1,32 @@
+"""Rubrics (栏目): recognising a rubric line among headline lines (data/rubrics.toml)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ArchiveError
+from ..vocab import DATA_DIR
+
+
+@dataclass(frozen=True)
+class RubricRules:
+    """Known rubric names and the patterns rubric lines follow in this paper."""
+
+    names: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def is_rubric(self, line: str) -> bool:
+        """True when a headline-like line is a rubric rather than a headline."""
+        return line in self.names or any(p.search(line) for p in self.patterns)
+
+
+def load_rubric_rules(path: Path = DATA_DIR / "rubrics.toml") -> RubricRules:
+    """Read the rubric list and patterns; a bad pattern is reported with the file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        patterns = tuple(re.compile(p) for p in data.get("patterns", []))
+    except (OSError, tomllib.TOMLDecodeError, re.error) as exc:
+        raise ArchiveError(f"cannot read rubric rules: {exc}", path) from exc
+    return RubricRules(frozenset(data.get("names", [])), patterns)

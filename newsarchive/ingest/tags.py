@@ -1,0 +1,48 @@
+"""Tags from the controlled vocabulary (data/tags.toml), matched in one pass per text."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import ahocorasick
+
+from ..vocab import Tag, load_tags
+
+BODY_MENTIONS = 2   # a topic named in this many body sentences is what the story is about
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+
+
+class TagMatcher:
+    """Finds vocabulary terms and aliases in headlines and bodies."""
+
+    def __init__(self, tags: tuple[Tag, ...]) -> None:
+        self.order = {t.term: i for i, t in enumerate(tags)}
+        self.automaton = ahocorasick.Automaton()
+        for tag in tags:
+            for word in (tag.term, *tag.aliases):
+                self.automaton.add_word(word, (tag.term, False))
+            for word in tag.title_only:
+                self.automaton.add_word(word, (tag.term, True))
+        self.automaton.make_automaton()
+
+    def _count(self, text: str, in_headline: bool) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for _, (term, title_only) in self.automaton.iter_long(text):
+            if in_headline or not title_only:
+                counts[term] += 1
+        return counts
+
+    def tags_of(self, headline: str, body: str) -> list[str]:
+        """Terms named in the headline group, or in at least two sentences of the body (a list
+        such as 劳动竞赛、岗位练兵 in one sentence is one passing mention), in vocabulary order."""
+        chosen = set(self._count(headline, True))
+        sentences: Counter[str] = Counter()
+        for sentence in _SENTENCE.findall(body):
+            sentences.update(set(self._count(sentence, False)))
+        chosen |= {t for t, n in sentences.items() if n >= BODY_MENTIONS}
+        return sorted(chosen, key=self.order.get)
+
+
+def load_tag_matcher() -> TagMatcher:
+    """The matcher for the packaged vocabulary."""
+    return TagMatcher(load_tags())
