@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_UTF8_BOM = b"\xef\xbb\xbf"
 # Every space-like character a PDF extraction or an editor's tool may leave behind.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -14,16 +14,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode_page(data: bytes, path: Path) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; refuse anything else."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _strict(data[len(bom):], encoding, path)
+    """Decode UTF-8 (with or without BOM) or GB18030; refuse anything else."""
+    if data.startswith(_UTF8_BOM):
+        return _strict(data[len(_UTF8_BOM):], "utf-8", path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    text = _strict(data, "gb18030", path)
-    return text
+    return _strict(data, "gb18030", path)
 
 
 def _strict(data: bytes, encoding: str, path: Path) -> str:

@@ -149,7 +149,7 @@ class _Splitter:
         if block.kind is Kind.SHORT:
             return self.short_run(i)
         if block.kind is Kind.DATELINE:
-            self.notes.append(f"line {block.line}: dateline without a headline")
+            self.notes.append(f"{block.line}: dateline without a headline")
             self.open_article([], block.line, has_dateline=True)
             self.add_dateline(block)
             return i + 1
@@ -173,7 +173,7 @@ class _Splitter:
                 for block in run:
                     self.add_text(block)
             else:
-                self.notes.append(f"line {run[0].line}: rubric with no article after it: {' / '.join(b.text for b in run)}")
+                self.notes.append(f"{run[0].line}: rubric with no article after it: {' / '.join(b.text for b in run)}")
             return j
         if after.kind is Kind.SUBRUBRIC:
             self.open_box([b.text for b in run])
@@ -271,7 +271,7 @@ class _Splitter:
         _, credit = split_photo_credit(block.text)
         art = self.current
         if art is None:
-            self.notes.append(f"line {block.line}: credit line before any article: {block.text}")
+            self.notes.append(f"{block.line}: credit line before any article: {block.text}")
             return
         self.apply_credit(art, credit)
 
@@ -286,7 +286,7 @@ class _Splitter:
         """Append body text, rejoining a paragraph the column layout cut."""
         art = self.current
         if art is None or art.closed:
-            self.notes.append(f"line {block.line}: text outside any article skipped: {block.text[:30]}…")
+            self.notes.append(f"{block.line}: text outside any article skipped: {block.text[:30]}…")
             return
         text, credit = split_photo_credit(block.text)
         text, source = split_source(text)
