@@ -160,6 +160,7 @@ def test_pages_toml_dates_articles_and_bad_metadata_names_the_line(tmp_path, see
     assert ingest(seeds_copy, content).ok
     dated = [read_article(p)[0] for p in content.glob("*.md") if "date" in read_article(p)[0]]
     assert len(dated) == 5 and all(str(m["date"]) == "2024-11-20" for m in dated)
+    assert (content / "pages.toml").read_text(encoding="utf-8") == (seeds_copy / "pages.toml").read_text(encoding="utf-8")
     (seeds_copy / "pages.toml").write_text('["003_31f1b2df397274cc"]\ndate = "next week"\n', encoding="utf-8")
     report = ingest(seeds_copy, tmp_path / "other")
     assert not report.ok and "pages.toml:1:" in report.errors[0]

@@ -212,7 +212,7 @@ class _Splitter:
         """Peel rubric lines off the top of a headline run and open the article."""
         lines = [b.text for b in run]
         rubrics: list[str] = []
-        while len(lines) > 1 and (len(lines) > 3 or self.rules.is_rubric(lines[0])):
+        while len(lines) > 1 and (len(lines) > 3 or self.rules.is_rubric(lines[0], over_headline=True)):
             rubrics.append(lines.pop(0))
         for rubric in rubrics:
             self.set_rubric(rubric)

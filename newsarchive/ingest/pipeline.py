@@ -104,6 +104,7 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
     before = manifest.to_json()
     if manifest.rules != rules.fingerprint and manifest.pages:
         report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
+    _copy_pages_meta(seeds, content)
     taken = manifest.slugs() | {p.stem for p in content.glob("*.md")}
     for n, path in enumerate(pages, start=1):
         try:
@@ -117,6 +118,15 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
     _finish(report, verbose, started)
     return report
+
+
+def _copy_pages_meta(seeds: Path, content: Path) -> None:
+    """Keep content/pages.toml (page numbers and names for the site) in step with the seeds'."""
+    source, target = seeds / "pages.toml", content / "pages.toml"
+    if source.exists():
+        text = source.read_text(encoding="utf-8-sig")
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            write_atomic(target, text)
 
 
 def _finish(report: IngestReport, verbose: bool, started: float) -> None:

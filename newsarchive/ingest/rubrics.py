@@ -16,9 +16,13 @@ class RubricRules:
 
     names: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
+    short_line_chars: int = 0
 
-    def is_rubric(self, line: str) -> bool:
-        """True when a headline-like line is a rubric rather than a headline."""
+    def is_rubric(self, line: str, over_headline: bool = False) -> bool:
+        """True when a headline-like line is a rubric rather than a headline; `over_headline`
+        says another headline line follows it (a very short line there is a rubric)."""
+        if over_headline and len(line) <= self.short_line_chars:
+            return True
         return line in self.names or any(p.search(line) for p in self.patterns)
 
 
@@ -29,4 +33,4 @@ def load_rubric_rules(path: Path = DATA_DIR / "rubrics.toml") -> RubricRules:
         patterns = tuple(re.compile(p) for p in data.get("patterns", []))
     except (OSError, tomllib.TOMLDecodeError, re.error) as exc:
         raise ArchiveError(f"cannot read rubric rules: {exc}", path) from exc
-    return RubricRules(frozenset(data.get("names", [])), patterns)
+    return RubricRules(frozenset(data.get("names", [])), patterns, int(data.get("short_line_chars", 0)))
