@@ -22,7 +22,7 @@ DATELINE = re.compile(
     r"\s*(?:[（(](?P<credit>[^（）()]{0,80})[）)])?\s*")
 
 _CREDIT_TAIL = re.compile(
-    rf"(?:^|\s)[（(]?(?P<role>{_ROLE_ALT})?\s*(?P<names>{_NAME}(?:[\s、]{_NAME}){{0,3}})\s*"
+    rf"(?:(?:^|\s)[（(]?|[（(])(?P<role>{_ROLE_ALT})?\s*(?P<names>{_NAME}(?:[\s、]{_NAME}){{0,3}})\s*"
     rf"(?P<verb>摄影报道|摄)[）)]?$")
 _SOURCE_TAIL = re.compile(r"\s*[（(]?(?:转自|转载自|摘自|来源[:：]?)\s*《(?P<source>[^《》]{1,30})》[）)]?$")
 

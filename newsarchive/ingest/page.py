@@ -5,7 +5,7 @@ three or more newlines marks a picture that was removed. Each block is classifie
 
 * sub-rubric  `>> 北京经验 <<`
 * dateline    a block opening with `本报讯（…）` (starts an article body)
-* credit      a credit line on its own, `本报记者 马超 摄影报道`
+* credit      a credit line on its own, `本报记者 马超 摄影报道`, or a source line `转自《…》`
 * short       headline-like: at most 50 characters, no sentence end inside (。；), not ending
               in a comma-like mark; may be a rubric, a headline line, or a paragraph fragment
 * text        everything else: body paragraphs and fragments of them
@@ -90,6 +90,9 @@ def classify(text: str) -> Kind:
         return Kind.DATELINE
     rest, credit = split_photo_credit(text)
     if credit and not rest:
+        return Kind.CREDIT
+    rest, source = split_source(text)
+    if source and not rest:
         return Kind.CREDIT
     if (len(text) <= MAX_HEADLINE_CHARS and not paragraph_ends(text) and _balanced(text)
             and not re.search(r"[。；;]", text) and text[-1] not in "，,、：:；;（(“"):
@@ -196,16 +199,15 @@ class _Splitter:
         return bool(cur and not cur.closed and cur.paragraphs and not paragraph_ends(cur.paragraphs[-1]))
 
     def ends_in_credit(self, j: int) -> bool:
-        """True when the text from block j on ends as a story of its own: a photo-story credit
-        line (摄影报道) or a reprint's source, before the next headline or dateline."""
+        """True when the text from block j on ends as a story of its own: a credit line of its
+        own (a photo caption) or a reprint's source, before the next headline or dateline."""
         last = None
         for block in self.blocks[j:]:
             if block.kind in (Kind.SHORT, Kind.SUBRUBRIC, Kind.DATELINE):
                 break
             last = block
             if block.kind is Kind.CREDIT:
-                credit = split_photo_credit(block.text)[1]
-                return credit is not None and credit.photo_story
+                return True     # a photo caption's credit or a reprint's source line
         return last is not None and split_source(last.text)[1] is not None
 
     def open_headline_run(self, run: list[Block]) -> None:
@@ -273,12 +275,16 @@ class _Splitter:
         if art is None:
             self.notes.append(f"{block.line}: credit line before any article: {block.text}")
             return
-        self.apply_credit(art, credit)
+        if credit is None:      # a reprint's source on a line of its own
+            art.source, art.closed, self.boundary = split_source(block.text)[1], True, True
+            return
+        # A credit on a line of its own under a story without dateline is a photo caption.
+        self.apply_credit(art, credit, photo_story=credit.photo_story or not art.has_dateline)
 
-    def apply_credit(self, art: PageArticle, credit: Credit) -> None:
+    def apply_credit(self, art: PageArticle, credit: Credit, photo_story: bool) -> None:
         for name in credit.names:
             art.byline.add("photographers", name)
-        art.photo_story = art.photo_story or (credit.photo_story and not art.has_dateline)
+        art.photo_story = art.photo_story or (photo_story and not art.has_dateline)
         art.closed = True
         self.boundary = True
 
@@ -299,7 +305,7 @@ class _Splitter:
             art.closed = True
             self.boundary = True
         if credit:
-            self.apply_credit(art, credit)
+            self.apply_credit(art, credit, photo_story=credit.photo_story)
 
 
 def split_page(text: str, rubrics: RubricRules) -> PageSplit:
