@@ -41,18 +41,17 @@ _TAIL = ("page", "position", "slug", "date")
 _PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|:$|\s$")
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
 def _scalar(value: object) -> str:
-    """A YAML scalar: plain when it reads back as the same string, else double-quoted."""
+    """A YAML scalar: plain when YAML reads it back as the same string, else double-quoted."""
     if isinstance(value, (int, dt.date)):
         return str(value)
     text = str(value)
-    if not _PLAIN_UNSAFE.search(text) and "\n" not in text:
-        try:
-            if yaml.safe_load(text) == text:
-                return text
-        except yaml.YAMLError:
-            pass
-    return json.dumps(text, ensure_ascii=False)
+    plain_ok = (text and not _PLAIN_UNSAFE.search(text) and "\n" not in text
+                and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str")
+    return text if plain_ok else json.dumps(text, ensure_ascii=False)
 
 
 def _flow_item(value: str) -> str:

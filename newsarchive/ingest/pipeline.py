@@ -105,10 +105,12 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
     if manifest.rules != rules.fingerprint and manifest.pages:
         report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
     _copy_pages_meta(seeds, content)
-    taken = manifest.slugs() | {p.stem for p in content.glob("*.md")}
+    existing = {p.stem for p in content.glob("*.md")}
+    taken = manifest.slugs() | existing
+    orphans = _orphan_files(content, existing - manifest.slugs())
     for n, path in enumerate(pages, start=1):
         try:
-            _ingest_page(path, content, rules, manifest, taken, report)
+            _ingest_page(path, content, rules, manifest, taken, orphans, report)
         except ArchiveError as exc:
             report.errors.append(str(exc))
         if verbose and len(pages) >= 200 and n % 100 == 0:
@@ -140,7 +142,7 @@ def _finish(report: IngestReport, verbose: bool, started: float) -> None:
 
 
 def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
-                 taken: set[str], report: IngestReport) -> None:
+                 taken: set[str], orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> None:
     """Ingest one page: skip it if unchanged, else plan every file first and then write."""
     text = read_page(path)
     report.pages_read += 1
@@ -160,7 +162,7 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
                            "followed by text)", path)
     report.notes.extend(f"{path}:{note}" for note in split.notes)
     articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
-    old = record.articles if record else _adopt_existing(content, stem)
+    old = record.articles if record else orphans.pop(stem, [])
     new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report))
     manifest.pages[stem] = new_record
 
@@ -225,17 +227,21 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
     return records
 
 
-def _adopt_existing(content: Path, stem: str) -> list[WrittenArticle]:
-    """Files of this page already in content/ but not in the manifest (it was lost): adopt them
-    as possibly hand-edited, so they are kept unless the new text is identical."""
-    adopted = []
-    for path in sorted(content.glob("*.md")):
+def _orphan_files(content: Path, stems: set[str]) -> dict[str, list[WrittenArticle]]:
+    """Article files the manifest does not know (it was lost, or files were copied in), by page.
+
+    They are adopted as possibly hand-edited, so they are kept unless ingest would write
+    exactly the same text."""
+    adopted: dict[str, list[WrittenArticle]] = {}
+    for stem in sorted(stems):
+        path = content / f"{stem}.md"
         head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
         try:
             data = yaml.safe_load(head.removeprefix("---")) or {}
         except yaml.YAMLError:
             continue
-        if isinstance(data, dict) and data.get("page") == stem:
-            adopted.append(WrittenArticle(int(data.get("position", 0)), str(data.get("title", "")),
-                                          path.stem, path.name, sha256_text("adopted")))
+        if isinstance(data, dict) and isinstance(data.get("page"), str):
+            adopted.setdefault(data["page"], []).append(WrittenArticle(
+                int(data.get("position", 0) or 0), str(data.get("title", "")), stem, path.name,
+                sha256_text("adopted")))
     return adopted
