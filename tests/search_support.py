@@ -40,3 +40,83 @@ def run_node(script: str, payload: object, timeout: float = 120) -> object:
     if proc.returncode != 0:
         raise AssertionError(f"node failed ({proc.returncode}):\n{proc.stderr}")
     return json.loads(proc.stdout)
+
+
+# ---- search fixtures and the oracle the node/browser results are checked against ----------
+
+def seed_paragraphs() -> list[str]:
+    """Paragraphs of the real seed pages (lines of 20+ characters)."""
+    out = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        out += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 20]
+    return out
+
+
+HOSTILE_TITLE = '<img src=x onerror=alert(1)>职工"之家"&amp;'
+
+
+def fixture_docs():
+    """A small archive spanning several shards: seed text plus titles and bodies that test
+    astral characters, hostile HTML, Latin, digits, quotes and names deep in a body."""
+    from newsarchive.search import SearchDoc
+    paras = seed_paragraphs()
+    specs = [
+        # (title, kicker, subtitle, body, districts, tags, people)
+        ("朝阳区举办产业工人队伍建设改革博览会", "", "发布19万字“产改”图书", paras[3] + "\n" + paras[4],
+         ("朝阳区",), ("产业工人队伍建设改革",), ("刘欣欣",)),
+        ("首都工匠学院开班", "深化产业工人队伍建设改革", "", paras[10], (), ("工匠学院",), ("陈曦", "赵娟")),
+        (HOSTILE_TITLE, "", "", paras[20], ("海淀区",), (), ()),
+        ("新𠀀字与职工😀之家", "", "", paras[30], (), ("职工之家",), ("段妍",)),
+        ("SMC公司举办技能大赛", "", "", "本届大赛由SMC（中国）有限公司承办。" + paras[40], ("经开区",), ("劳动和技能竞赛",), ()),
+        ("暖心驿站温暖户外劳动者", "", "", paras[50] + "暖", ("东城区",), ("送温暖",), ("马超",)),
+        ("全市职工技能竞赛", "", "", "\n".join(paras[60:66]) + "\n获奖者孟大鹏表示，将继续钻研技术。", (), (), ("孙妍",)),
+        ("2024年职工运动会开幕", "", "", "2024年职工运动会在京开幕。" + paras[70], ("朝阳区", "丰台区"), (), ("陈曦",)),
+        ("工匠:学院？冒号标题", "", "", paras[80], (), (), ()),
+        ("ＳＭＣ全角字母标题", "", "", paras[90], (), (), ()),
+    ]
+    docs = []
+    for i, (title, kicker, subtitle, body, districts, tags, people) in enumerate(specs):
+        docs.append(SearchDoc(
+            ref=f"fixture-{i}", url=f"articles/fixture-{i}/", title=title, kicker=kicker, subtitle=subtitle,
+            body=body, districts=districts, tags=tags, people=people, date=f"2024-11-{i + 1:02d}",
+            page=f"p{i // 3}", page_label=f"第{i // 3 + 1}版", position=i % 3 + 1,
+            content_hash=f"hash-{i}", order=i * 60))   # 60 apart: buckets of 128 give several shards
+    return docs
+
+
+def expected_ids(docs, query: str) -> set[str]:
+    """The articles a query must find, computed from the data (not from the index):
+    Han terms all present in an article's text or all in one of its names (with aliases);
+    otherwise any Latin word present as a word, or a prefix of a pinyin key of its title or
+    names."""
+    from newsarchive.search.index import doc_id, headline_text, meta_text, name_texts
+    from newsarchive.search.segment import pinyin_keys, query_parts, segment
+    parts = query_parts(query)
+    han = parts["bigrams"] + parts["chars"]
+
+    def has_all(tokens: set[str]) -> bool:
+        return (all(b in tokens for b in parts["bigrams"])
+                and all(any(t.startswith(c) for t in tokens) for c in parts["chars"]))
+
+    found = set()
+    for doc in docs:
+        tokens = set(segment(headline_text(doc)) + segment(meta_text(doc)) + segment(doc.body))
+        names = [t for kind, attr in (("d", "districts"), ("t", "tags"), ("p", "people"))
+                 for name in getattr(doc, attr) for t in name_texts(kind, name)]
+        if han:
+            hit = has_all(tokens) or any(has_all(set(segment(n))) for n in names)
+        else:
+            keys = [k for text in [doc.title, *names] for k in pinyin_keys(text)]
+            name_tokens = {t for n in names for t in segment(n)}
+            hit = any(w in tokens or w in name_tokens or any(k.startswith(w) for k in keys)
+                      for w in parts["words"])
+        if hit:
+            found.add(doc_id(doc))
+    return found
+
+
+def node_search(search_dir: Path, queries: list[str]) -> dict:
+    """Run queries with the browser's code (search.js + vendored lunr.js) in node."""
+    script = (Path(__file__).parent / "search_query.js").read_text(encoding="utf-8")
+    script = script.replace("__dirname", json.dumps(str(Path(__file__).parent)))
+    return run_node(script, {"dir": str(search_dir), "queries": queries})

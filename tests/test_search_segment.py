@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from newsarchive.search.segment import PINYIN_MAX_SYLLABLES, pinyin_keys, segment
+from newsarchive.search.segment import PINYIN_MAX_SYLLABLES, pinyin_keys, query_parts, run_syllables, runs, segment
 from search_support import FIXTURES, STATIC, run_node
 
 CASES = json.loads((FIXTURES / "segment_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -53,6 +53,26 @@ def test_js_query_parts_drop_trailing_character_of_long_runs():
         {"bigrams": [], "chars": ["暖"], "words": []},
         {"bigrams": ["工匠", "学院"], "chars": [], "words": ["smc"]},
     ]
+
+
+def test_js_query_parts_match_python_on_the_table():
+    script = NODE_SEGMENT.replace("seg.segment(t)", "seg.queryParts(t)")
+    texts = [c["text"] for c in CASES]
+    assert run_node(script, texts) == [query_parts(t) for t in texts]
+
+
+def test_pinyin_readings_are_pypinyins_on_the_seeds():
+    from pypinyin import lazy_pinyin
+    seeds = sorted((FIXTURES.parent.parent / "seeds").glob("*.txt"))
+    han = [r for p in seeds for kind, r in runs(p.read_text(encoding="utf-8")) if kind == "han"]
+    assert len(han) > 1000
+    for run in han:
+        expected = lazy_pinyin(run)
+        start = run.find("朝阳")
+        while start >= 0:  # the one deliberate difference: 朝阳 is the district chaoyang
+            expected[start:start + 2] = ["chao", "yang"]
+            start = run.find("朝阳", start + 2)
+        assert list(run_syllables(run)) == expected, run
 
 
 def test_pinyin_keys_full_and_initials_from_every_syllable():

@@ -41,6 +41,52 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def _inert_separators() -> str:
+    """A regex class of non-ASCII characters that separate runs both before and after NFKC.
+
+    Such a character (full-width comma, ideographic space, curly quotes, dashes, ...) is a
+    separator whether or not NFKC rewrites it, never composes with a neighbour and never
+    lets its NFKC form do so, so segmentation may leave it un-normalised.
+    """
+    han_or_word = re.compile(f"[{_HAN}{_WORD}]")
+    ranges = [(0x80, 0x250), (0x2000, 0x2C00), (0x3000, 0x3040), (0xFE10, 0xFE70), (0xFF00, 0xFFF0)]
+    inert = []
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            nfkc = unicodedata.normalize("NFKC", ch)
+            if (unicodedata.category(ch) in ("Cn", "Co", "Cs") or unicodedata.combining(ch)
+                    or ch.lower() != ch or han_or_word.search(ch + nfkc + nfkc.lower())
+                    or any(unicodedata.combining(c) for c in nfkc)):
+                continue
+            inert.append(cp)
+    return "".join(f"\\U{cp:08x}" for cp in inert)
+
+
+# Characters that may change segmentation under NFKC: not ASCII, not BMP unified Han, not inert.
+_SUSPECT = re.compile(f"[^\\x00-\\x7f\\u4e00-\\u9fff{_inert_separators()}]+")
+
+
+def _token_text(text: str) -> str:
+    """Text that segments exactly like normalize(text), NFKC-ing only where it can matter.
+
+    NFKC over a whole article costs more than segmenting it. It distributes over a split made
+    before any ASCII, BMP Han or inert character (these are starters that never compose with
+    what precedes them), so only each suspect span and the character before it need NFKC;
+    inert separators are left as they are since they separate either way.
+    """
+    if _SUSPECT.search(text) is None:
+        return text.lower()
+    pieces, last = [], 0
+    for match in _SUSPECT.finditer(text):
+        start = max(match.start() - 1, last)
+        pieces.append(text[last:start])
+        pieces.append(unicodedata.normalize("NFKC", text[start:match.end()]))
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces).lower()
+
+
 def runs(text: str) -> list[tuple[str, str]]:
     """The Han and word runs of normalised `text` in order, as ("han" | "word", run) pairs."""
     return [("han", m[1]) if m[1] else ("word", m[2]) for m in _RUN.finditer(normalize(text))]
@@ -54,7 +100,7 @@ def han_tokens(run: str) -> list[str]:
 def segment(text: str) -> list[str]:
     """The search tokens of `text`, in text order, repeats kept (they count as term frequency)."""
     tokens: list[str] = []
-    for match in _RUN.finditer(normalize(text)):
+    for match in _RUN.finditer(_token_text(text)):
         han = match[1]
         if han:
             # inline han_tokens: this loop runs over every article body, so calls matter
@@ -65,15 +111,37 @@ def segment(text: str) -> list[str]:
     return tokens
 
 
+def han_words(run: str) -> list[str]:
+    """A Han run cut into words by pypinyin's phrase dictionary (maximum matching)."""
+    from pypinyin.seg.mmseg import seg  # imported late: loading its dictionaries takes time
+    return list(seg.cut(run))
+
+
+@lru_cache(maxsize=1024)
+def _toneless(syllable: str) -> str:
+    """A tone-marked syllable without tones, ü written v, [a-z] only: "lǜ" -> "lv"."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower()).replace("u\u0308", "v")
+    return re.sub("[^a-z]", "", decomposed)
+
+
 @lru_cache(maxsize=65536)
 def run_syllables(run: str) -> tuple[str, ...]:
-    """Toneless pinyin of a Han run, one [a-z]+ syllable per character (cached: pypinyin is slow)."""
-    from pypinyin import Style, lazy_pinyin  # imported late: loading its dictionaries takes time
-    syllables = lazy_pinyin(run, style=Style.NORMAL, errors="default")
-    if len(syllables) != len(run):
-        # pypinyin merges characters it has no reading for; convert one by one to stay aligned
-        syllables = [lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0] for ch in run]
-    result = [re.sub("[^a-z]", "", s.lower()) for s in syllables]
+    """Toneless pinyin of a Han run, one [a-z]* syllable per character (cached).
+
+    The same readings as pypinyin.lazy_pinyin(run, Style.NORMAL) (a test compares them on the
+    seed pages), looked up directly in pypinyin's dictionaries: lazy_pinyin converts every
+    syllable through its style machinery and costs five times as much. Then PINYIN_OVERRIDES.
+    """
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+    result: list[str] = []
+    for word in han_words(run):
+        phrase = PHRASES_DICT.get(word)
+        if phrase is not None and len(phrase) == len(word):
+            result.extend(_toneless(r[0]) for r in phrase)
+            continue
+        for ch in word:
+            readings = PINYIN_DICT.get(ord(ch))
+            result.append(_toneless(readings.split(",")[0]) if readings else "")
     for phrase, fixed in PINYIN_OVERRIDES.items():
         start = run.find(phrase)
         while start >= 0:
@@ -107,3 +175,29 @@ def _pinyin_keys(text: str) -> tuple[str, ...]:
             keys["".join(span)] = None
             keys["".join(s[0] for s in span)] = None
     return tuple(keys)
+
+
+def query_parts(text: str) -> dict[str, list[str]]:
+    """What a query asks for, as the browser builds it (segment.js queryParts).
+
+    bigrams: of Han runs longer than one character (required terms); chars: one-character
+    Han runs (required, trailing wildcard); words: Latin/digit runs (optional). The trailing
+    character of a longer run is dropped: it is only indexed where a run ends. Each list is
+    deduplicated, in order of first appearance (a term goes to the first list it appears in).
+    """
+    parts: dict[str, list[str]] = {"bigrams": [], "chars": [], "words": []}
+    seen: set[str] = set()
+
+    def add(kind: str, term: str) -> None:
+        if term not in seen:
+            seen.add(term)
+            parts[kind].append(term)
+    for kind, run in runs(text):
+        if kind == "word":
+            add("words", run)
+        elif len(run) == 1:
+            add("chars", run)
+        else:
+            for token in han_tokens(run)[:-1]:
+                add("bigrams", token)
+    return parts

@@ -1,0 +1,99 @@
+"""Search index benchmark on synthetic articles cut from the seed pages.
+
+    python -m newsarchive.search.bench 1000 10000 [--jobs 2] [--seeds seeds]
+
+The project benchmark may call `synthetic_docs` and `bench_search` directly.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import re
+import resource
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from . import SearchDoc
+from .index import SearchStats, build_search_index
+
+_DISTRICTS = ("东城区 西城区 朝阳区 海淀区 丰台区 石景山区 门头沟区 房山区 通州区 顺义区 昌平区 大兴区 "
+              "怀柔区 平谷区 密云区 延庆区 经开区").split()
+_TAGS = ("产业工人队伍建设改革 工匠学院 劳动和技能竞赛 创新工作室 劳模工匠 新就业形态劳动者 送温暖 集体协商 "
+         "职工之家 职工文化").split()
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏晓曦欣妍蕾阳宇浩然博文"
+
+
+def seed_paragraphs(seeds: Path) -> list[str]:
+    """Paragraphs (lines of 20+ characters) of the seed pages."""
+    lines = []
+    for path in sorted(seeds.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line) >= 20:
+                lines.append(line)
+    if not lines:
+        raise FileNotFoundError(f"no seed text in {seeds}")
+    return lines
+
+
+def synthetic_docs(n: int, seeds: Path = Path("seeds"), body_chars: int = 1500, seed: int = 1) -> list[SearchDoc]:
+    """`n` articles with ~body_chars of seed text each, titles cut from seed sentences."""
+    rng = random.Random(seed)
+    # a paper has a few hundred regular reporters and correspondents
+    staff = sorted({rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+                    for _ in range(500)})
+    paragraphs = seed_paragraphs(seeds)
+    sentences = [s for p in paragraphs for s in re.split(r"[。！？；]", p) if 8 <= len(s) <= 60]
+    docs = []
+    for i in range(n):
+        body_parts: list[str] = []
+        while sum(map(len, body_parts)) < body_chars:
+            body_parts.append(rng.choice(paragraphs))
+        body = "\n".join(body_parts)
+        sentence = rng.choice(sentences)
+        start = rng.randrange(max(1, len(sentence) - 12))
+        title = sentence[start:start + rng.randint(10, 26)].strip("，、：“” ")
+        kicker = rng.choice(sentences)[:16] if rng.random() < 0.3 else ""
+        subtitle = rng.choice(sentences)[:24] if rng.random() < 0.3 else ""
+        people = tuple(sorted(set(rng.sample(staff, rng.randint(0, 3)))))
+        districts = tuple(sorted(set(rng.sample(_DISTRICTS, rng.choice((0, 1, 1, 1, 2))))))
+        tags = tuple(rng.sample(_TAGS, rng.choice((0, 1, 1, 2, 3))))
+        page = i // 8
+        docs.append(SearchDoc(
+            ref=f"article-{i:06d}", url=f"articles/article-{i:06d}/", title=title or "无题",
+            kicker=kicker, subtitle=subtitle, body=body, districts=districts, tags=tags, people=people,
+            date=f"{2000 + page // 3000}-{(page // 250) % 12 + 1:02d}-{page % 28 + 1:02d}",
+            page=f"{page:06d}", page_label=f"第{i % 8 + 1}版", position=i % 8 + 1,
+            content_hash=hashlib.sha256(f"{title}{body}{people}{districts}{tags}".encode()).hexdigest()[:16],
+            order=i))
+    return docs
+
+
+def bench_search(n: int, jobs: int = 2, seeds: Path = Path("seeds"), out: Path | None = None) -> dict:
+    """Build the search index of `n` synthetic articles (cold cache) and return its stats."""
+    docs = synthetic_docs(n, seeds)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = out or Path(tmp) / "search"
+        stats: SearchStats = build_search_index(docs, target, Path(tmp) / "cache", jobs=jobs)
+    result = asdict(stats)
+    result["peak_rss_mb_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    result["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print one line of stats per size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
+    args = parser.parse_args(argv)
+    for n in args.sizes:
+        print(bench_search(n, args.jobs, args.seeds), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,384 @@
+"""Write the search files under `<site>/search/`: an always-loaded catalog and full-text shards.
+
+`catalog.json` (always loaded):
+  - `docs`: display rows of every article, newest first (url, headline group, district, tag
+    and people numbers into `names`, date, page label, a short lead for snippets);
+  - `names`: the districts, tags and people the articles name, as [kind, text];
+  - `index`: a lunr index over the headline group of every article;
+  - `namesIndex`: a lunr index over `names`: their text (with district and tag aliases) and
+    their pinyin keys, so `chaoyang`, `gongjiang` and `gjxy` find names and through them
+    articles, and `陈曦` or `朝阳` find the articles that name them;
+  - `shards`: the shard files, newest first, with the articles each holds.
+`shards/<bucket>-<part>-<key>.json` (loaded on demand, newest first): a lunr index over the
+headline group, people/districts/tags, body and pinyin keys of the title of a bounded group of
+articles, plus the bodies for snippets. Every field is in the shard so that a query whose
+words are spread over headline and body still matches.
+
+Pinyin of titles lives in the shards, not the catalog: title keys are nearly all distinct
+strings, and at 10,000 articles they alone would take the catalog past its 2 MB gzip budget;
+names (a small shared vocabulary) keep their pinyin in the catalog.
+
+Article indexes have no scores (`vectors=False`: empty field vectors): lunr matches and
+expands wildcards, and the browser ranks (headline matches first, then newest first). BM25
+vectors cost about as much as the postings themselves, in bytes and in build time; the small
+names index keeps them.
+
+Articles go to shards by `order` bucket (SHARD_SPAN consecutive orders); new articles get
+higher orders and so never move old ones. A bucket whose text is too long for one shard is
+split inside itself. Each shard is keyed by a hash of the format version and everything it
+is built from (the search code, and each article's ref, order and content hash); with a
+cache_dir, an unchanged shard is copied byte for byte from the cache instead of being rebuilt.
+
+A document's lunr ref is its `order` in base 36 (short: refs are repeated in every posting).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from ..vocab import district_by_name, tag_by_term
+from . import SearchDoc
+from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
+from .segment import pinyin_keys
+
+FORMAT_VERSION = 1
+CATALOG_NAME = "catalog.json"
+SHARD_DIR = "shards"
+SHARD_SPAN = 128             # orders per bucket: about 0.5 MB gzipped of typical articles
+SHARD_MAX_CHARS = 600_000    # a bucket with more text than this is split (far below 3 MB gzip)
+LEAD_CHARS = 40              # snippet shown before the article's shard has loaded
+CATALOG_FIELDS = (("headline", 1),)
+NAME_FIELDS = (("name", 3), ("pinyin", 1))
+SHARD_FIELDS = (("headline", 1), ("meta", 1), ("body", 1), ("pinyin", 1))
+DOC_COLUMNS = ("id", "url", "title", "kicker", "subtitle", "names", "date", "page", "lead")
+NAME_KINDS = (("d", "districts"), ("t", "tags"), ("p", "people"))
+GZIP_LEVEL = 6               # what static hosts typically serve
+_SHARD_FILE = re.compile(r"^\d{5}-\d+-[0-9a-f]{12}\.json$")
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class SearchStats:
+    """Sizes and timings of one search index build (bytes are of the files as written)."""
+
+    docs: int
+    catalog_bytes: int
+    catalog_gzip_bytes: int
+    shard_count: int
+    max_shard_bytes: int
+    max_shard_gzip_bytes: int
+    total_bytes: int
+    shards_rebuilt: int
+    shards_reused: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _ShardTask:
+    """One shard to write: its file name, cache key and the rows it is built from."""
+
+    name: str
+    key: str
+    rows: tuple[tuple[str, str, str, str, str], ...]   # (lunr ref, headline, meta, body, title)
+
+
+@dataclass(frozen=True)
+class _ShardResult:
+    """A written shard's file name and size."""
+
+    name: str
+    raw: int
+    rebuilt: bool
+
+
+def base36(n: int) -> str:
+    """A non-negative integer in base 36 (lowercase)."""
+    digits = ""
+    while True:
+        n, r = divmod(n, 36)
+        digits = _DIGITS36[r] + digits
+        if n == 0:
+            return digits
+
+
+def doc_id(doc: SearchDoc) -> str:
+    """The article's lunr ref: its `order` in base 36."""
+    return base36(doc.order)
+
+
+def _check_docs(docs: Sequence[SearchDoc]) -> None:
+    """Refuse duplicate refs or orders, and negative orders (they name the lunr refs)."""
+    seen_refs: set[str] = set()
+    seen_orders: set[int] = set()
+    for doc in docs:
+        if doc.order < 0 or doc.order in seen_orders:
+            raise ValueError(f"search: order {doc.order} of {doc.ref!r} is negative or not unique")
+        if doc.ref in seen_refs:
+            raise ValueError(f"search: duplicate ref {doc.ref!r}")
+        seen_refs.add(doc.ref)
+        seen_orders.add(doc.order)
+
+
+def headline_text(doc: SearchDoc) -> str:
+    """Kicker, title and subtitle on separate lines (lines separate bigrams)."""
+    return "\n".join((doc.kicker, doc.title, doc.subtitle))
+
+
+def meta_text(doc: SearchDoc) -> str:
+    """People, districts and tags, one per line."""
+    return "\n".join((*doc.people, *doc.districts, *doc.tags))
+
+
+def lead(body: str, limit: int = LEAD_CHARS) -> str:
+    """The start of the body on one line, cut at `limit` characters with an ellipsis."""
+    text = " ".join(body[:limit * 4].split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def plan_shards(docs: Sequence[SearchDoc]) -> list[list[SearchDoc]]:
+    """Group docs into shards, newest shard first, each newest doc first.
+
+    Bucket = order // SHARD_SPAN, so adding newer articles leaves older buckets alone; a
+    bucket whose bodies exceed SHARD_MAX_CHARS is cut, in order, into parts below that.
+    """
+    buckets: dict[int, list[SearchDoc]] = {}
+    for doc in sorted(docs, key=lambda d: d.order):
+        buckets.setdefault(doc.order // SHARD_SPAN, []).append(doc)
+    shards: list[list[SearchDoc]] = []
+    for bucket in sorted(buckets, reverse=True):
+        parts: list[list[SearchDoc]] = [[]]
+        size = 0
+        for doc in buckets[bucket]:
+            if parts[-1] and size + len(doc.body) > SHARD_MAX_CHARS:
+                parts.append([])
+                size = 0
+            parts[-1].append(doc)
+            size += len(doc.body)
+        shards.extend(list(reversed(part)) for part in reversed(parts))
+    return shards
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the search code: a shard built by other code is never reused from the cache."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS}".encode())
+    for name in ("segment.py", "lunrjson.py", "index.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _shard_task(docs: list[SearchDoc], part: int) -> _ShardTask:
+    """The task for one shard: its rows, and a key over the code version and, per article,
+    its ref, order and content hash (the content file holds every text a shard is built from)."""
+    rows = tuple((doc_id(d), headline_text(d), meta_text(d), d.body, d.title) for d in docs)
+    digest = hashlib.sha256(code_version().encode())
+    for doc in docs:
+        digest.update(f"\x1e{doc.ref}\x1f{doc.order}\x1f{doc.content_hash}".encode())
+    key = digest.hexdigest()
+    return _ShardTask(f"{docs[0].order // SHARD_SPAN:05d}-{part}-{key[:12]}.json", key, rows)
+
+
+def _shard_tasks(docs: Sequence[SearchDoc]) -> list[_ShardTask]:
+    """One task per planned shard, newest first; `part` counts from the bucket's oldest part."""
+    shards = plan_shards(docs)
+    tasks = []
+    for i, shard in enumerate(shards):
+        bucket = shard[0].order // SHARD_SPAN
+        part = sum(1 for later in shards[i + 1:] if later[0].order // SHARD_SPAN == bucket)
+        tasks.append(_shard_task(shard, part))
+    return tasks
+
+
+def _dumps(value: object) -> bytes:
+    """Compact JSON, UTF-8 kept as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def shard_json(task: _ShardTask) -> bytes:
+    """A shard file: the bodies for snippets and a lunr index over headline, meta, body, pinyin."""
+    builder = BulkBuilder([r[0] for r in task.rows], SHARD_FIELDS, TermTable(),
+                          omit_empty_vectors=True, vectors=False)
+    builder.add_texts("headline", [r[1] for r in task.rows])
+    builder.add_texts("meta", [r[2] for r in task.rows])
+    builder.add_texts("body", [r[3] for r in task.rows])
+    builder.add_terms("pinyin", [pinyin_keys(r[4]) for r in task.rows])
+    head = _dumps({"format": FORMAT_VERSION, "shard": task.name})
+    return b"".join([head[:-1], b',"texts":', _dumps([[r[0], r[3]] for r in task.rows]),
+                     b',"index":', builder.serialize_bytes(), b"}"])
+
+
+def catalog_names(docs: Sequence[SearchDoc]) -> list[tuple[str, str]]:
+    """The districts, tags and people the docs name, as (kind, text): by kind, then text."""
+    found: set[tuple[str, str]] = set()
+    for doc in docs:
+        for kind, attr in NAME_KINDS:
+            found.update((kind, text) for text in getattr(doc, attr) if text)
+    kind_rank = {k: i for i, (k, _) in enumerate(NAME_KINDS)}
+    return sorted(found, key=lambda n: (kind_rank[n[0]], n[1]))
+
+
+def name_texts(kind: str, text: str) -> list[str]:
+    """A name and the other names it goes by (district short form and aliases, tag aliases)."""
+    if kind == "d" and text in district_by_name():
+        district = district_by_name()[text]
+        return [text, district.short, *district.aliases]
+    if kind == "t" and text in tag_by_term():
+        return [text, *tag_by_term()[text].aliases]
+    return [text]
+
+
+def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> bytes:
+    """The catalog: display rows newest first, names, shard list, headline and names indexes."""
+    docs = sorted(docs, key=lambda d: d.order, reverse=True)
+    ids = [doc_id(d) for d in docs]
+    names = catalog_names(docs)
+    number = {name: i for i, name in enumerate(names)}
+    rows = [[i, d.url, d.title, d.kicker, d.subtitle,
+             [number[(kind, t)] for kind, attr in NAME_KINDS for t in getattr(d, attr) if t],
+             d.date or "", d.page_label, lead(d.body)] for i, d in zip(ids, docs)]
+    headlines = BulkBuilder(ids, CATALOG_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
+    headlines.add_texts("headline", [headline_text(d) for d in docs])
+    name_index = BulkBuilder([base36(i) for i in range(len(names))], NAME_FIELDS, TermTable())
+    texts = [name_texts(kind, text) for kind, text in names]
+    name_index.add_texts("name", ["\n".join(t) for t in texts])
+    name_index.add_terms("pinyin", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
+    head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
+                   "docs": rows, "names": [list(n) for n in names],
+                   "shards": [{"file": f"{SHARD_DIR}/{t.name}", "docs": [r[0] for r in t.rows]}
+                              for t in shards]})
+    return b"".join([head[:-1], b',"index":', headlines.serialize_bytes(),
+                     b',"namesIndex":', name_index.serialize_bytes(), b"}"])
+
+
+def _gzip_size(data: bytes) -> int:
+    """Size of `data` gzipped at GZIP_LEVEL."""
+    return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _build_shard(task: _ShardTask, out_dir: Path, cache: Path | None) -> _ShardResult:
+    """Build one shard into out_dir (and the cache); runs in worker processes."""
+    data = shard_json(task)
+    _write_atomic(out_dir / SHARD_DIR / task.name, data)
+    if cache is not None:
+        # the data first: a cache entry counts only once its .meta exists
+        _write_atomic(cache / f"{task.key}.json", data)
+        _write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data)}).encode())
+    return _ShardResult(task.name, len(data), True)
+
+
+def _build_shard_star(args: tuple[_ShardTask, Path, Path | None]) -> _ShardResult:
+    """_build_shard for Pool.map."""
+    return _build_shard(*args)
+
+
+def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult | None:
+    """Copy a cached shard into out_dir unchanged; None when it is not cached."""
+    data_path, meta_path = cache / f"{task.key}.json", cache / f"{task.key}.meta"
+    try:
+        meta = json.loads(meta_path.read_text())
+        if data_path.stat().st_size != meta["bytes"]:
+            return None
+    except (OSError, ValueError, KeyError):
+        return None
+    target = out_dir / SHARD_DIR / task.name
+    if not (target.exists() and target.stat().st_size == meta["bytes"]):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data_path, target)
+    return _ShardResult(task.name, meta["bytes"], False)
+
+
+def _remove_stale_shards(out_dir: Path, keep: set[str]) -> None:
+    """Delete shard files of earlier builds that the new catalog no longer lists."""
+    folder = out_dir / SHARD_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if _SHARD_FILE.match(path.name) and path.name not in keep:
+                path.unlink()
+
+
+def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path | None = None,
+                       jobs: int | None = 1) -> SearchStats:
+    """Write catalog.json and shards/ under out_dir (the site's search/ folder).
+
+    With cache_dir, shards whose inputs did not change are copied from it, not rebuilt.
+    `jobs` > 1 builds shards in that many forked processes (None: one per CPU) while this
+    process builds the catalog; the output is the same for any number of jobs.
+    """
+    started = time.perf_counter()
+    _check_docs(docs)
+    out_dir = Path(out_dir)
+    cache = Path(cache_dir) / "search-shards" if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    tasks = _shard_tasks(docs)
+    results: dict[str, _ShardResult] = {}
+    to_build = []
+    for task in tasks:
+        reused = _reuse_shard(task, out_dir, cache) if cache is not None else None
+        if reused is not None:
+            results[task.name] = reused
+        else:
+            to_build.append(task)
+    jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    pool = None
+    if jobs > 1 and len(to_build) > 1:
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(to_build)))
+        pending = pool.map_async(_build_shard_star, [(t, out_dir, cache) for t in to_build], chunksize=1)
+    try:
+        catalog = catalog_json(docs, tasks)  # meanwhile the pool builds shards
+        if pool is None:
+            for task in to_build:
+                results[task.name] = _build_shard(task, out_dir, cache)
+        else:
+            for result in pending.get():
+                results[result.name] = result
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    _write_atomic(out_dir / CATALOG_NAME, catalog)
+    _remove_stale_shards(out_dir, {t.name for t in tasks})
+    return _stats(len(docs), catalog, out_dir, list(results.values()), time.perf_counter() - started)
+
+
+def _stats(n_docs: int, catalog: bytes, out_dir: Path, shards: list[_ShardResult],
+           seconds: float) -> SearchStats:
+    """Sum up sizes for the report.
+
+    Gzipping every shard would cost more than building them, so only the catalog and the
+    largest shard (by raw size, the one that hits the gzip cap first) are gzipped.
+    """
+    largest = max(shards, key=lambda s: (s.raw, s.name), default=None)
+    largest_gzip = _gzip_size((out_dir / SHARD_DIR / largest.name).read_bytes()) if largest else 0
+    return SearchStats(
+        docs=n_docs,
+        catalog_bytes=len(catalog),
+        catalog_gzip_bytes=_gzip_size(catalog),
+        shard_count=len(shards),
+        max_shard_bytes=largest.raw if largest else 0,
+        max_shard_gzip_bytes=largest_gzip,
+        total_bytes=len(catalog) + sum(s.raw for s in shards),
+        shards_rebuilt=sum(s.rebuilt for s in shards),
+        shards_reused=sum(not s.rebuilt for s in shards),
+        seconds=round(seconds, 3),
+    )

@@ -1,0 +1,478 @@
+"""A bulk lunr index writer: lunr.py's Builder fed whole fields of pre-segmented terms.
+
+lunr.py builds an index one document at a time in pure Python (tokenizer, pipeline, a posting
+dict per term and document, a Vector insert per term, then a TokenSet), which takes minutes
+for ten thousand Chinese articles. `BulkBuilder` keeps lunr.py's Builder configuration and its
+scoring formula (BM25 with b, k1 and field boosts, lunr's idf over field postings, scores
+rounded to 3 places) but does the per-term work with numpy and writes the serialisation as
+bytes directly, without the TokenSet (it is not serialised) and without per-posting objects.
+
+The JSON is byte for byte what `json.dumps(lunr.Index.serialize(), ensure_ascii=False,
+separators=(",", ":"))` gives for the same documents, with two deliberate differences, both
+required or allowed by lunr.js 2.3.9 (tests compare the two):
+
+- the inverted index is sorted by UTF-16 code units, as lunr.js's TokenSet.Builder requires
+  (lunr.py sorts by code point, which breaks loading once a term holds an astral character);
+- each term's `_index` is its position in that order (lunr.py numbers terms in order of first
+  appearance); field vectors use the same numbers, so postings and vectors stay consistent.
+
+Optionally, field vectors of empty fields are left out (`omit_empty_vectors`): lunr.js only
+looks a vector up for a field a query term matched, and an empty field matches nothing.
+
+Terms are coded as integers: a Han character is its code point, a Han bigram (a << 21) | b,
+and a word (Latin/digit run, pinyin key) WORD_BASE + its number in a TermTable.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
+from lunr.builder import Builder
+
+from .segment import _WORD, _token_text
+
+_SHIFT = 21
+_LOW = (1 << _SHIFT) - 1
+WORD_BASE = 1 << 62
+_HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+               (0x20000, 0x2FA1F), (0x30000, 0x323AF))
+_WORD_RUN = re.compile(f"[{_WORD}]+")
+_WORD_ONLY = re.compile(f"[{_WORD}]+\\Z")
+_JSON_UNSAFE = re.compile(r'["\\\x00-\x1f]')
+
+
+
+class TermTable:
+    """Numbers for word terms (Latin/digit runs, pinyin keys), shared by the fields of one index."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self._ids: dict[str, int] = {}
+
+    def code(self, term: str) -> int:
+        """The code of a word term, numbering it on first sight.
+
+        Only word characters are allowed: they all sort before Han characters in UTF-16,
+        which the writer relies on, and none needs escaping in JSON.
+        """
+        word_id = self._ids.get(term)
+        if word_id is None:
+            if not _WORD_ONLY.match(term):
+                raise ValueError(f"not a word term: {term!r}")
+            word_id = self._ids[term] = len(self.words)
+            self.words.append(term)
+        return WORD_BASE + word_id
+
+
+def _han_table() -> np.ndarray:
+    """A lookup table over the BMP: True for Han code points."""
+    table = np.zeros(0x10000, dtype=bool)
+    for lo, hi in _HAN_RANGES:
+        if lo < 0x10000:
+            table[lo:min(hi, 0xFFFF) + 1] = True
+    return table
+
+
+_HAN_BMP = _han_table()
+
+
+def _han_mask(cps: np.ndarray) -> np.ndarray:
+    """True where the code point is a Han character (same ranges as segment._HAN)."""
+    mask = _HAN_BMP[np.minimum(cps, 0xFFFF)]
+    astral = np.flatnonzero(cps > 0xFFFF)
+    if len(astral):
+        mask[astral] = False
+        values = cps[astral]
+        for lo, hi in _HAN_RANGES:
+            if hi > 0xFFFF:
+                mask[astral[(values >= lo) & (values <= hi)]] = True
+    return mask
+
+
+def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.ndarray]:
+    """All tokens of `texts` as (document number, term code) arrays; per document the same
+    multiset of terms as segment.segment(text), order not kept."""
+    normalised = [_token_text(t) for t in texts]
+    joined = "\n".join(normalised)  # "\n" separates, so no bigram spans two documents
+    starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        starts[1:] = np.cumsum([len(t) + 1 for t in normalised[:-1]])
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    han = _han_mask(cps)
+    next_han = np.zeros_like(han)
+    next_han[:-1] = han[1:]
+    bigram_at = np.flatnonzero(han & next_han)
+    single_at = np.flatnonzero(han & ~next_han)
+    word_at, word_codes = [], []
+    for match in _WORD_RUN.finditer(joined):
+        word_at.append(match.start())
+        word_codes.append(table.code(match[0]))
+    positions = np.concatenate([bigram_at, single_at, np.array(word_at, dtype=np.int64)])
+    codes = np.concatenate([(cps[bigram_at] << np.uint64(_SHIFT)) | cps[bigram_at + 1],
+                            cps[single_at], np.array(word_codes, dtype=np.uint64)])
+    docs = np.searchsorted(starts, positions, side="right") - 1
+    return docs.astype(np.int64), codes.astype(np.uint64)
+
+
+def string_terms(term_lists: Sequence[Sequence[str]], table: TermTable) -> tuple[np.ndarray, np.ndarray]:
+    """(document number, term code) arrays for fields given as ready-made word-term lists."""
+    docs = [i for i, terms in enumerate(term_lists) for _ in terms]
+    codes = [table.code(t) for terms in term_lists for t in terms]
+    return np.array(docs, dtype=np.int64), np.array(codes, dtype=np.uint64)
+
+
+def utf16_key(term: str) -> bytes:
+    """Sort key giving JavaScript's string order (UTF-16 code units)."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def _exclusive_cumsum(values: np.ndarray) -> np.ndarray:
+    """Running totals before each element."""
+    out = np.zeros(len(values), dtype=np.int64)
+    if len(values) > 1:
+        np.cumsum(values[:-1], out=out[1:])
+    return out
+
+
+def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
+    """For a sorted array, each element's position within its run of equal values."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    index = np.arange(len(groups), dtype=np.int64)
+    starts = np.where(np.concatenate([[True], groups[1:] != groups[:-1]]), index, 0)
+    return index - np.maximum.accumulate(starts)
+
+
+def _last_in_groups(groups: np.ndarray) -> np.ndarray:
+    """For a sorted array, True at the last element of each run of equal values."""
+    return np.concatenate([groups[1:] != groups[:-1], [True]]) if len(groups) else np.zeros(0, bool)
+
+
+def _small_ints(values: np.ndarray) -> np.ndarray:
+    """The values in the narrowest unsigned type, so that a stable argsort is a radix sort."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(np.uint16 if top < 1 << 16 else np.uint32 if top < 1 << 32 else np.uint64)
+
+
+class _Pieces:
+    """Byte strings laid out in one buffer; the output is assembled from piece numbers.
+
+    Joining a Python list of hundreds of thousands of small strings costs more than
+    building the index; a numpy gather over one buffer does it in a few array operations,
+    and pieces made with numpy (numbers, Han terms) never become Python objects.
+    """
+
+    _CHUNK = 1 << 20  # pieces per gather: bounds the index arrays on very large indexes
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+        self._starts: list[np.ndarray] = []
+        self._lengths: list[np.ndarray] = []
+        self._count = 0
+        self._size = 0
+
+    def add(self, items: Sequence[bytes]) -> int:
+        """Append byte strings as pieces; returns the number of the first."""
+        lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+        return self.add_buffer(np.frombuffer(b"".join(items), dtype=np.uint8), _exclusive_cumsum(lengths), lengths)
+
+    def add_buffer(self, buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> int:
+        """Append pieces given as (start, length) slices of a byte buffer; returns the first number."""
+        base = self._count
+        self._blocks.append(buf)
+        self._starts.append(starts + self._size)
+        self._lengths.append(lengths)
+        self._size += len(buf)
+        self._count += len(lengths)
+        return base
+
+    def add_trimmed(self, first: int, count: int) -> int:
+        """Append copies of pieces first..first+count-1 lacking their last byte (no new bytes)."""
+        starts, lengths = self._pieces()
+        self._starts.append(starts[first:first + count])
+        self._lengths.append(lengths[first:first + count] - 1)
+        base = self._count
+        self._count += count
+        return base
+
+    def _pieces(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and length of every piece so far."""
+        if not self._starts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(self._starts), np.concatenate(self._lengths)
+
+    def assemble(self, ids: np.ndarray) -> bytes:
+        """The pieces with the given numbers, concatenated."""
+        buf = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.uint8)
+        all_starts, all_lengths = self._pieces()
+        out = []
+        for lo in range(0, len(ids), self._CHUNK):
+            chunk = ids[lo:lo + self._CHUNK]
+            lengths = all_lengths[chunk]
+            total = int(lengths.sum())
+            kind = np.int32 if max(total, len(buf)) < 2**31 else np.int64
+            index = np.repeat((all_starts[chunk] - _exclusive_cumsum(lengths)).astype(kind), lengths)
+            index += np.arange(total, dtype=kind)
+            out.append(buf[index].tobytes())
+        return b"".join(out)
+
+
+def _decimal_pieces(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """"n," for each non-negative integer as (buffer, starts, lengths); the piece without its
+    comma is (start, length - 1)."""
+    values = values.astype(np.int64)
+    width = len(str(int(values.max()))) if len(values) else 1
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    mat = np.empty((len(values), width + 1), dtype=np.uint8)
+    mat[:, :width] = (values[:, None] // powers) % 10 + 48
+    mat[:, width] = ord(",")
+    mask = np.ones(mat.shape, dtype=bool)
+    mask[:, :width] = values[:, None] >= powers
+    mask[:, width - 1] = True
+    lengths = mask.sum(axis=1, dtype=np.int64)
+    return mat[mask], _exclusive_cumsum(lengths), lengths
+
+
+def _utf16_units(chars: np.ndarray) -> np.ndarray:
+    """UTF-16 code units of code points as two columns (0 = none; 0 also marks "no character")."""
+    astral = chars >= 0x10000
+    high = np.where(astral, 0xD800 + ((chars - 0x10000) >> 10), chars)
+    low = np.where(astral, 0xDC00 + ((chars - 0x10000) & 0x3FF), 0)
+    return np.stack([high, low], axis=1)
+
+
+def _utf8_pieces(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UTF-8 of one- or two-character Han terms (second = 0: none) as (buffer, starts, lengths).
+
+    All Han is U+3007 and up, so each character takes 3 or 4 bytes.
+    """
+    columns, masks = [], []
+    for chars, present in ((first, np.ones(len(first), bool)), (second, second > 0)):
+        four = chars >= 0x10000
+        columns += [np.where(four, 0xF0 | (chars >> 18), 0xE0 | (chars >> 12)),
+                    np.where(four, 0x80 | ((chars >> 12) & 0x3F), 0x80 | ((chars >> 6) & 0x3F)),
+                    np.where(four, 0x80 | ((chars >> 6) & 0x3F), 0x80 | (chars & 0x3F)),
+                    0x80 | (chars & 0x3F)]
+        masks += [present, present, present, present & four]
+    mat = np.stack(columns, axis=1).astype(np.uint8)
+    mask = np.stack(masks, axis=1)
+    lengths = mask.sum(axis=1, dtype=np.int64)
+    return mat[mask], _exclusive_cumsum(lengths), lengths
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """lunr's idf, with math.log on each distinct document frequency (exactly as lunr.py)."""
+    values, inverse = np.unique(df, return_inverse=True)
+    idf = np.array([math.log(1 + abs((n_docs - d + 0.5) / (d + 0.5))) for d in values.tolist()])
+    return idf[inverse.ravel()] if len(df) else np.zeros(0)
+
+
+@lru_cache(maxsize=1 << 16)
+def _score_text(thousandths: int) -> bytes:
+    """A score as lunr.py writes it: repr(round(score, 3)) (cached: scores repeat a lot)."""
+    return repr(thousandths / 1000).encode()
+
+
+def _round3(scores: np.ndarray) -> np.ndarray:
+    """round(score, 3) as thousandths, exactly as Python rounds (half to even on the true value)."""
+    scaled = scores * 1000.0
+    thousandths = np.rint(scaled)
+    # scaled carries a rounding error of its own; near a .5 tie let Python decide
+    near_tie = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for i in near_tie.tolist():
+        thousandths[i] = round(round(float(scores[i]), 3) * 1000)
+    return thousandths.astype(np.int64)
+
+
+class BulkBuilder(Builder):
+    """lunr.py's Builder for documents given as refs and whole fields of term codes.
+
+    `vectors=False` writes every field vector empty: lunr.js then still matches (postings
+    decide that) but scores every result 0, and the caller ranks; it saves about half of a
+    small index (see newsarchive/search/index.py for where that is used).
+    """
+
+    def __init__(self, refs: Sequence[str], fields: Sequence[tuple[str, int]], table: TermTable,
+                 omit_empty_vectors: bool = False, vectors: bool = True) -> None:
+        super().__init__()  # empty pipelines: text arrives segmented, lunr.js must not trim/stem
+        for name, boost in fields:
+            self.field(name, boost)
+        for ref in refs:
+            if _JSON_UNSAFE.search(ref):
+                raise ValueError(f"ref needs JSON escaping: {ref!r}")
+        self.refs = list(refs)
+        self.document_count = len(self.refs)
+        self.table = table
+        self.omit_empty_vectors = omit_empty_vectors
+        self.vectors = vectors
+        self._occurrences: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add_field(self, field: str, docs: np.ndarray, codes: np.ndarray) -> None:
+        """Set one field for all documents: the document number and term code of every token."""
+        if field not in self._fields or _JSON_UNSAFE.search(field):
+            raise ValueError(f"unknown field {field!r}")
+        self._occurrences[field] = (docs, codes)
+
+    def add_texts(self, field: str, texts: Sequence[str]) -> None:
+        """Set one field from raw texts (one per document), segmented like segment.segment."""
+        self.add_field(field, *tokenize(texts, self.table))
+
+    def add_terms(self, field: str, term_lists: Sequence[Sequence[str]]) -> None:
+        """Set one field from ready-made word-term lists (one per document)."""
+        self.add_field(field, *string_terms(term_lists, self.table))
+
+    def _fields_occurrences(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(field, docs, codes) in field order; a field never added is empty."""
+        empty = (np.zeros(0, np.int64), np.zeros(0, np.uint64))
+        return [(f, *self._occurrences.get(f, empty)) for f in self._fields]
+
+    def _vocabulary(self, pieces: _Pieces, all_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each sorted unique code's rank in UTF-16 order of its term, and the piece number of
+        the term's UTF-8 text for each rank."""
+        is_word = all_codes >= WORD_BASE
+        words = [self.table.words[c - WORD_BASE] for c in all_codes[is_word].tolist()]
+        # word characters are all below U+0250: code point order is UTF-16 order, and every
+        # word sorts before every Han term (U+3007 and up, surrogates D800 and up)
+        word_order = sorted(range(len(words)), key=words.__getitem__)
+        han = all_codes[~is_word]
+        first = np.where(han > _LOW, han >> np.uint64(_SHIFT), han).astype(np.int64)
+        second = np.where(han > _LOW, han & np.uint64(_LOW), 0).astype(np.int64)
+        units = np.hstack([_utf16_units(first), _utf16_units(second)])
+        han_order = np.lexsort(units.T[::-1]) if len(han) else np.zeros(0, np.int64)
+        rank = np.empty(len(all_codes), dtype=np.int64)
+        rank[np.flatnonzero(is_word)[word_order]] = np.arange(len(words))
+        rank[np.flatnonzero(~is_word)[han_order]] = np.arange(len(words), len(all_codes))
+        word_base = pieces.add([words[i].encode() for i in word_order])
+        han_base = pieces.add_buffer(*_utf8_pieces(first[han_order], second[han_order]))
+        term_piece = np.concatenate([word_base + np.arange(len(words)), han_base + np.arange(len(han))])
+        return rank, term_piece
+
+    def serialize_json(self) -> str:
+        """The serialisation as text (see serialize_bytes)."""
+        return self.serialize_bytes().decode("utf-8")
+
+    def serialize_bytes(self) -> bytes:
+        """The index as lunr.js 2.3.9 loads it, UTF-8 (see the module docstring for the format)."""
+        n_docs = len(self.refs)
+        occurrences = self._fields_occurrences()
+        pieces = _Pieces()
+        all_codes, inverse = np.unique(np.concatenate([c for _, _, c in occurrences]), return_inverse=True)
+        rank, term_piece = self._vocabulary(pieces, all_codes)
+        n_terms = len(all_codes)
+        postings, df, start = [], np.zeros(n_terms, dtype=np.int64), 0
+        for field, docs, codes in occurrences:
+            term_ids = rank[inverse.ravel()[start:start + len(codes)]]
+            start += len(codes)
+            # term-major: the order of the inverted index (documents ascending within a term)
+            keys, tf = np.unique(term_ids * max(n_docs, 1) + docs, return_counts=True)
+            term_ids, doc_ids = np.divmod(keys, max(n_docs, 1))
+            postings.append((field, term_ids, doc_ids, tf, np.bincount(docs, minlength=n_docs)))
+            df += np.bincount(term_ids, minlength=n_terms)
+        idf = _idf(df, n_docs)
+        numbers = pieces.add_buffer(*_decimal_pieces(np.arange(n_terms)))
+        head = pieces.add([b'{"version":' + json.dumps(LUNR_JS_VERSION).encode() + b',"fields":'
+                           + json.dumps(list(self._fields), separators=(",", ":")).encode() + b',"fieldVectors":['])
+        vectors = self._vector_pieces(pieces, numbers, postings, idf)
+        middle = pieces.add([b'],"invertedIndex":['])
+        inverted = self._inverted_pieces(pieces, numbers, term_piece, postings)
+        tail = pieces.add([b'],"pipeline":[]}'])
+        return pieces.assemble(np.concatenate([[head], vectors, [middle], inverted, [tail]]).astype(np.int64))
+
+    def _scores(self, field: str, doc_ids: np.ndarray, term_ids: np.ndarray, tf: np.ndarray,
+                lengths: np.ndarray, idf: np.ndarray) -> np.ndarray:
+        """Scores in thousandths, computed as lunr.Builder._create_field_vectors does."""
+        if len(doc_ids) == 0:
+            return np.zeros(0, dtype=np.int64)
+        avg = int(lengths.sum()) / len(self.refs)
+        k1, b = self._k1, self._b
+        # the same floating-point operations in the same order as lunr.py
+        norm = k1 * (1 - b + b * (lengths[doc_ids] / avg))
+        scores = idf[term_ids] * ((k1 + 1) * tf) / (norm + tf)
+        return _round3(scores * self._fields[field].boost)
+
+    def _vector_pieces(self, table: _Pieces, numbers: int, postings: list, idf: np.ndarray) -> np.ndarray:
+        """Piece numbers of the fieldVectors entries, ["field/ref",[index,score,...]] per
+        document and field; `numbers` is the first of the "0,", "1,", ... pieces."""
+        n_docs, n_fields = len(self.refs), len(postings)
+        counts = np.zeros((n_docs, n_fields), dtype=np.int64)
+        elements = []
+        for f, (field, term_ids, doc_ids, tf, lengths) in enumerate(postings):
+            counts[:, f] = np.bincount(doc_ids, minlength=n_docs)
+            if not self.vectors:
+                continue
+            order = np.argsort(_small_ints(doc_ids), kind="stable")   # document-major
+            doc_ids, term_ids, tf = doc_ids[order], term_ids[order], tf[order]
+            unique_k, k_id = np.unique(self._scores(field, doc_ids, term_ids, tf, lengths, idf),
+                                       return_inverse=True)
+            text = list(map(_score_text, unique_k.tolist()))
+            last = _last_in_groups(doc_ids)    # the last score of an entry takes no comma
+            base = table.add([t + b"," for t in text] + text)
+            elements.append((f, doc_ids, numbers + term_ids, base + k_id.ravel() + len(text) * last))
+        emitted = (counts > 0) | (not self.omit_empty_vectors)
+        sizes = 2 * counts if self.vectors else np.zeros_like(counts)
+        entry_len = np.where(emitted, sizes + 2, 0).ravel()   # header, elements, "]]"
+        entry_start = _exclusive_cumsum(entry_len)
+        pieces = np.empty(int(entry_len.sum()), dtype=np.int64)
+        closing = table.add([b"]]"])
+        headers = []
+        for i, ref in enumerate(self.refs):
+            for f, (field, *_rest) in enumerate(postings):
+                if emitted[i, f]:
+                    # lunr's FieldRef is "field/ref" (split at the first "/")
+                    headers.append(b'%s["%s/%s",[' % (b"," if headers else b"", field.encode(), ref.encode()))
+        used = entry_len > 0
+        pieces[entry_start[used]] = table.add(headers) + np.arange(len(headers))
+        pieces[entry_start[used] + entry_len[used] - 1] = closing
+        for f, doc_ids, number_ids, score_ids in elements:
+            at = entry_start[doc_ids * n_fields + f] + 1 + 2 * _rank_in_groups(doc_ids)
+            pieces[at] = number_ids
+            pieces[at + 1] = score_ids
+        return pieces
+
+    def _inverted_pieces(self, table: _Pieces, numbers: int, term_piece: np.ndarray,
+                         postings: list) -> np.ndarray:
+        """Piece numbers of the invertedIndex entries, ["term",{"field":{"ref":{},...},...,
+        "_index":n}] in term order.
+
+        Per term: '["' (',["' after the first), the term, '",{"field":{', the member pieces
+        of each field's documents with the openings of the next fields between them, then
+        '},"_index":', the number and '}]'.
+        """
+        n_terms, n_fields = len(term_piece), len(postings)
+        if n_terms == 0:
+            return np.zeros(0, dtype=np.int64)
+        fields = [p[0].encode() for p in postings]
+        base = table.add([b'["', b',["', b'",{"%s":{' % fields[0], b'},"_index":', b"}]"])
+        opening, later_opening, after_term, index_key, closing = range(base, base + 5)
+        between = [table.add([b'},"%s":{' % f]) for f in fields[1:]]
+        members = [b'"%s":{}' % r.encode() for r in self.refs]
+        member_base = table.add([m + b"," for m in members] + members)
+        # the number pieces end in a comma; the _index wants the number alone
+        numbers_bare = table.add_trimmed(numbers, n_terms)
+        slots = 3 + 2 * n_fields + 2     # header (3), members and openings, footer (3)
+        per_term = np.zeros((n_terms, slots), dtype=np.int64)
+        per_term[:, 0:3] = 1
+        per_term[:, 4:3 + 2 * n_fields:2] = 1
+        per_term[:, -3:] = 1
+        for f, (_, term_ids, _, _, _) in enumerate(postings):
+            per_term[:, 3 + 2 * f] = np.bincount(term_ids, minlength=n_terms)
+        slot_start = (np.cumsum(per_term.ravel()) - per_term.ravel()).reshape(per_term.shape)
+        pieces = np.empty(int(per_term.sum()), dtype=np.int64)
+        term_index = np.arange(n_terms)
+        pieces[slot_start[:, 0]] = np.where(term_index > 0, later_opening, opening)
+        pieces[slot_start[:, 1]] = term_piece
+        pieces[slot_start[:, 2]] = after_term
+        for f, piece in enumerate(between):
+            pieces[slot_start[:, 4 + 2 * f]] = piece
+        pieces[slot_start[:, -3]] = index_key
+        pieces[slot_start[:, -2]] = numbers_bare + term_index
+        pieces[slot_start[:, -1]] = closing
+        for f, (_, term_ids, doc_ids, _, _) in enumerate(postings):
+            at = slot_start[term_ids, 3 + 2 * f] + _rank_in_groups(term_ids)
+            pieces[at] = member_base + doc_ids + len(members) * _last_in_groups(term_ids)
+        return pieces

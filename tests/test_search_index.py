@@ -1,0 +1,201 @@
+"""The search index: lunr.py-equivalent serialisation, loading and querying in node with the
+vendored lunr.js, shard caching, determinism across jobs."""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from lunr.builder import Builder
+
+from newsarchive.search.index import (CATALOG_NAME, SHARD_DIR, build_search_index, doc_id,
+                                      plan_shards)
+from newsarchive.search.lunrjson import BulkBuilder, TermTable, tokenize, utf16_key
+from newsarchive.search.segment import normalize, runs, segment
+from search_support import (HOSTILE_TITLE, expected_ids, fixture_docs, node_search,
+                            seed_paragraphs)
+
+QUERIES = ["工匠学院", "孟大鹏", "陈曦", "朝阳", "chaoyang", "gongjiang", "gjxy", "暖", "SMC", "smc",
+           "2024年", "“产改”", "工匠:学院", "𠀀", "新𠀀", "😀", "职工之家", "img", "ＳＭＣ",
+           "title:工匠 +学院 -劳模 暖* 职工^2 chaoyang~1", "\\", "“", "没有这样的文章xyz", ""]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture archive's search folder."""
+    out = tmp_path_factory.mktemp("site") / "search"
+    stats = build_search_index(fixture_docs(), out, None, jobs=1)
+    return out, stats
+
+
+def _lunr_py_reference(docs: list[dict], fields: list[tuple[str, int]]) -> str:
+    """lunr.py's own Builder on space-joined segmented text, re-sorted as lunr.js needs:
+    terms in UTF-16 order, each `_index` its position, field vectors renumbered to match."""
+    builder = Builder()
+    builder.ref("id")
+    for name, boost in fields:
+        builder.field(name, boost)
+    for doc in docs:
+        builder.add({"id": doc["id"], **{f: " ".join(segment(doc[f])) for f, _ in fields}})
+    ser = builder.build().serialize()
+    terms = sorted((t for t, _ in ser["invertedIndex"]), key=utf16_key)
+    new = {t: i for i, t in enumerate(terms)}
+    postings = dict(ser["invertedIndex"])
+    old_to_new = {p["_index"]: new[t] for t, p in ser["invertedIndex"]}
+    ser["invertedIndex"] = [[t, {**postings[t], "_index": new[t]}] for t in terms]
+    vectors = []
+    for ref, el in ser["fieldVectors"]:
+        pairs = sorted((old_to_new[el[i]], el[i + 1]) for i in range(0, len(el), 2))
+        vectors.append([ref, [x for pair in pairs for x in pair]])
+    ser["fieldVectors"] = vectors
+    return json.dumps(ser, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_bulk_builder_writes_what_lunr_py_writes():
+    rng = random.Random(7)
+    text = "\n".join(seed_paragraphs())
+    docs = []
+    for i in range(60):
+        at = rng.randrange(len(text) - 500)
+        head = text[at:at + rng.randint(0, 30)] + ("𠀀新字😀ＳＭＣ2024年" if i % 9 == 0 else "")
+        docs.append({"id": f"d{i}", "head": head, "body": text[at:at + rng.randint(0, 500)]})
+    fields = [("head", 10), ("body", 1)]
+    builder = BulkBuilder([d["id"] for d in docs], fields, TermTable())
+    for field, _ in fields:
+        builder.add_texts(field, [d[field] for d in docs])
+    assert builder.serialize_json() == _lunr_py_reference(docs, fields)
+
+
+def test_bulk_tokenizer_counts_what_segment_counts():
+    paras = seed_paragraphs()
+    texts = paras[:50] + ["", "２０２４年ＳＭＣ", "新𠀀字😀", "a-b", "暖"]
+    table = TermTable()
+    docs, codes = tokenize(texts, table)
+    builder = BulkBuilder([str(i) for i in range(len(texts))], [("f", 1)], table)
+    for i, text in enumerate(texts):
+        mine = Counter()
+        for c in codes[docs == i].tolist():
+            if c >= 1 << 62:
+                mine[table.words[c - (1 << 62)]] += 1
+            elif c > (1 << 21) - 1:
+                mine[chr(c >> 21) + chr(c & ((1 << 21) - 1))] += 1
+            else:
+                mine[chr(c)] += 1
+        assert mine == Counter(segment(text)), text
+    del builder
+
+
+def test_catalog_and_shards_are_written(built):
+    out, stats = built
+    catalog = json.loads((out / CATALOG_NAME).read_text(encoding="utf-8"))
+    assert catalog["lunr"] == "2.3.9" and catalog["index"]["pipeline"] == []
+    assert catalog["namesIndex"]["pipeline"] == []
+    files = [s["file"] for s in catalog["shards"]]
+    assert len(files) == stats.shard_count >= 3
+    assert sorted(p.relative_to(out).as_posix() for p in (out / SHARD_DIR).iterdir()) == sorted(files)
+    for file in files:
+        shard = json.loads((out / file).read_text(encoding="utf-8"))
+        assert shard["index"]["pipeline"] == []
+    # newest first, and every article in exactly one shard
+    docs = fixture_docs()
+    newest_first = [doc_id(d) for d in sorted(docs, key=lambda d: -d.order)]
+    assert [i for s in catalog["shards"] for i in s["docs"]] == newest_first
+    assert [row[0] for row in catalog["docs"]] == newest_first
+    assert HOSTILE_TITLE in [row[2] for row in catalog["docs"]]
+    assert stats.shards_rebuilt == stats.shard_count and stats.shards_reused == 0
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q])
+def test_node_finds_what_the_data_says(built, query):
+    out, _ = built
+    docs = fixture_docs()
+    result = node_search(out, [query])[query]
+    assert set(result["all"]) == expected_ids(docs, query)
+
+
+def test_node_queries_of_the_brief_are_not_empty(built):
+    out, _ = built
+    results = node_search(out, QUERIES)
+    for query in ["工匠学院", "孟大鹏", "陈曦", "朝阳", "chaoyang", "gongjiang", "gjxy", "暖", "SMC",
+                  "2024年", "“产改”", "工匠:学院", "𠀀", "新𠀀"]:
+        assert results[query]["all"], query
+    assert results["没有这样的文章xyz"]["all"] == []
+    assert results[""]["all"] == []
+    ids = {d.title: doc_id(d) for d in fixture_docs()}
+    # a name deep in a body is found only through its shard, and its snippet marks it
+    deep = ids["全市职工技能竞赛"]
+    assert deep in results["孟大鹏"]["all"] and results["孟大鹏"]["catalog"] == []
+    assert results["孟大鹏"]["snippets"][deep]["marked"] == ["孟大鹏"]
+    # headline matches rank before body matches
+    first = results["工匠学院"]["all"][0]
+    assert first == ids["首都工匠学院开班"] and results["工匠学院"]["tiers"][first] == 0
+    # the astral title loads in lunr.js and is found
+    assert results["𠀀"]["all"] == [ids["新𠀀字与职工😀之家"]]
+    # full-width query finds half-width text
+    assert ids["SMC公司举办技能大赛"] in results["ＳＭＣ"]["all"]
+    # wherever a body holds a query's Han run or word, the snippet marks it
+    bodies = {doc_id(d): normalize(d.body) for d in fixture_docs()}
+    for query in QUERIES:
+        needles = [run for _, run in runs(query)]
+        for ref in results[query]["all"]:
+            if any(n in bodies[ref] for n in needles):
+                marked = results[query]["snippets"][ref]["marked"]
+                assert marked and all(any(n in normalize(m) for n in needles) for m in marked), (query, ref)
+
+
+def test_shard_cache_rebuilds_only_the_changed_shard(tmp_path):
+    docs = fixture_docs()
+    cache = tmp_path / "cache"
+    first = build_search_index(docs, tmp_path / "a", cache)
+    assert first.shards_rebuilt == first.shard_count and first.shards_reused == 0
+    before = _files(tmp_path / "a")
+    changed = docs[4]
+    docs2 = [replace(d, body=d.body + "新增一句。", content_hash="changed") if d is changed else d for d in docs]
+    second = build_search_index(docs2, tmp_path / "a", cache)
+    assert second.shards_rebuilt == 1 and second.shards_reused == second.shard_count - 1
+    after = _files(tmp_path / "a")
+    gone = sorted(set(before) - set(after))
+    new = sorted(set(after) - set(before))
+    assert len(gone) == len(new) == 1      # the changed shard's file (its name holds its key)
+    assert all(before[p] == after[p] for p in before if p in after and p != CATALOG_NAME)
+    assert len([s for s in plan_shards(docs) if changed in s]) == 1
+    # a fresh output folder gets byte-identical copies from the cache
+    third = build_search_index(docs2, tmp_path / "b", cache)
+    assert third.shards_rebuilt == 0
+    assert _files(tmp_path / "b") == after
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    docs = fixture_docs()
+    build_search_index(docs, tmp_path / "one", None, jobs=1)
+    build_search_index(docs, tmp_path / "two", None, jobs=2)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_stale_shards_are_removed(tmp_path):
+    docs = fixture_docs()
+    build_search_index(docs, tmp_path / "s", None)
+    build_search_index(docs[:2], tmp_path / "s", None)
+    catalog = json.loads((tmp_path / "s" / CATALOG_NAME).read_text(encoding="utf-8"))
+    listed = sorted(s["file"] for s in catalog["shards"])
+    assert sorted(f"{SHARD_DIR}/{p.name}" for p in (tmp_path / "s" / SHARD_DIR).iterdir()) == listed
+
+
+def test_empty_archive_builds_and_loads(tmp_path):
+    stats = build_search_index([], tmp_path / "search", None)
+    assert stats.docs == 0 and stats.shard_count == 0
+    assert node_search(tmp_path / "search", ["工匠"])["工匠"]["all"] == []
+
+
+def test_duplicate_orders_are_refused(tmp_path):
+    docs = fixture_docs()
+    with pytest.raises(ValueError):
+        build_search_index([docs[0], replace(docs[1], order=docs[0].order)], tmp_path, None)
