@@ -84,7 +84,7 @@ def fixture_docs():
     return docs
 
 
-def expected_ids(docs, query: str) -> set[str]:
+def expected_docs(docs, query: str) -> list:
     """The articles a query must find, computed from the data (not from the index):
     Han terms all present in an article's text or all in one of its names (with aliases);
     otherwise any Latin word present as a word, or a prefix of a pinyin key of its title or
@@ -98,7 +98,7 @@ def expected_ids(docs, query: str) -> set[str]:
         return (all(b in tokens for b in parts["bigrams"])
                 and all(any(t.startswith(c) for t in tokens) for c in parts["chars"]))
 
-    found = set()
+    found = []
     for doc in docs:
         tokens = set(segment(headline_text(doc)) + segment(meta_text(doc)) + segment(doc.body))
         names = [t for kind, attr in (("d", "districts"), ("t", "tags"), ("p", "people"))
@@ -111,8 +111,35 @@ def expected_ids(docs, query: str) -> set[str]:
             hit = any(w in tokens or w in name_tokens or any(k.startswith(w) for k in keys)
                       for w in parts["words"])
         if hit:
-            found.add(doc_id(doc))
+            found.append(doc)
     return found
+
+
+def expected_ids(docs, query: str) -> set[str]:
+    """The lunr refs of expected_docs."""
+    from newsarchive.search.index import doc_id
+    return {doc_id(d) for d in expected_docs(docs, query)}
+
+
+def content_docs(content: Path) -> list:
+    """SearchDocs read straight from content/*.md (front matter and paragraphs), for oracles
+    that must not depend on the site builder's reading of the same files."""
+    import yaml
+    from newsarchive.search import SearchDoc
+    docs = []
+    for i, path in enumerate(sorted(content.glob("*.md"))):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        meta = yaml.safe_load(front)
+        paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+        people = tuple(meta.get("reporters", []) + meta.get("correspondents", []) + meta.get("photographers", []))
+        docs.append(SearchDoc(
+            ref=meta["slug"], url=f"articles/{meta['slug']}/index.html", title=meta["title"],
+            kicker=meta.get("kicker", ""), subtitle=meta.get("subtitle", ""), body="\n".join(paragraphs),
+            districts=tuple(meta.get("districts", [])), tags=tuple(meta.get("tags", [])), people=people,
+            date=str(meta["date"]) if meta.get("date") else None, page=meta.get("page", ""),
+            page_label="", position=meta.get("position", 0), content_hash=path.name, order=i))
+    return docs
 
 
 def node_search(search_dir: Path, queries: list[str]) -> dict:

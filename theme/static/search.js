@@ -379,7 +379,8 @@
       state.query = query;
       var parsed = parseQuery(query);
       state.hits = parsed.empty ? {} : catalog.search(parsed);
-      state.searched = 0;
+      // a query with nothing searchable in it (only punctuation) is done at once
+      state.searched = parsed.empty ? catalog.shards.length : 0;
       state.results = rank(catalog, state.hits);
       render();
       if (parsed.empty) { return; }
