@@ -1,0 +1,421 @@
+"""Build the static site from `content/`.
+
+The build reads as a story: scan the inputs → load content → build the model → check output
+paths → render pages → search index → feed, sitemap, robots, 404 and static files → swap in.
+
+Full builds render into a temporary directory next to `out` and swap it in with a rename, so a
+failed build leaves the previous site untouched. When a usable cache says the theme, settings and
+code are unchanged, the build is incremental: every page's fingerprint (a hash of its view) is
+compared with the last build's, only changed pages are rendered into a staging directory, and
+only after everything succeeded are they moved into place and vanished pages deleted.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from .cache import BuildCache, BuildState, code_stamp, tree_stamp
+from .config import SiteConfig
+from .content import ContentLoad, Vocabulary, load_content, scan_content
+from .errors import ArchiveError
+from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
+from .render import THEME_DIR, Renderer, fingerprint
+from .search import SearchDoc
+from .views import VIEWS, Views, extra_outputs
+from .vocab import load_districts, load_tags
+
+CHUNK_PAGES = 200           # pages per task handed to a render worker
+PARALLEL_MIN_PAGES = 400    # below this, one process is faster than starting workers
+PROGRESS_EVERY = 2.0        # seconds between progress lines
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: success, how (full, incremental, unchanged), stage timings and counts."""
+
+    ok: bool
+    mode: str = "failed"
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[ArchiveError] = field(default_factory=list)
+
+
+def build_site(content: Path, out: Path, config: SiteConfig, jobs: int | None = None,
+               verbose: bool = False, theme: Path = THEME_DIR) -> BuildReport:
+    """Build `out` from the articles in `content`; errors are printed and reported, not raised."""
+    return SiteBuild(Path(content), Path(out), config, resolve_jobs(jobs), verbose, theme).run()
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker processes to use: as asked, else one per available core."""
+    if jobs is not None:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Inputs:
+    """The stamps and file list that decide whether, and how much, to rebuild."""
+
+    code: str
+    render: str
+    content_stats: list[tuple[str, int, int]]
+
+
+class SiteBuild:
+    """One run of the build (see the module docstring for the story)."""
+
+    def __init__(self, content: Path, out: Path, config: SiteConfig, jobs: int, verbose: bool,
+                 theme: Path) -> None:
+        self.content = content
+        self.out = out
+        self.config = config
+        self.jobs = jobs
+        self.verbose = verbose
+        self.theme = theme
+        self.report = BuildReport(ok=False)
+        self.temporary: list[Path] = []   # directories to remove however the build ends
+
+    def run(self) -> BuildReport:
+        """Run the build; print errors and a one-line summary."""
+        started = time.perf_counter()
+        try:
+            self._build()
+            self.report.ok = True
+        except ArchiveError as exc:
+            self.report.errors.append(exc)
+        except _BuildFailed:
+            pass
+        finally:
+            for directory in self.temporary:
+                shutil.rmtree(directory, ignore_errors=True)
+        self.report.timings["total"] = time.perf_counter() - started
+        self._print_summary()
+        return self.report
+
+    def _build(self) -> None:
+        """The story of a build."""
+        inputs = self.stage("scan", self.scan_inputs)
+        cache = BuildCache.for_output(self.out, inputs.code)
+        state = cache.load_state()
+        if state and self._unchanged(inputs, state):
+            self.report.mode = "unchanged"
+            return
+        loaded = self.stage("load", self.load, cache)
+        self.fail_on(loaded.errors)
+        model = self.stage("model", self.build_model, loaded)
+        outputs, extras = model.outputs(), extra_outputs(model)
+        self.fail_on(self.stage("check", check_output_paths, outputs + extras))
+        digest = content_digest(loaded)
+        incremental = bool(state and state.render_stamp == inputs.render and (self.out / "index.html").exists())
+        previous = state.manifest if (state and incremental) else {}
+        if incremental and state and state.content_digest == digest:
+            # Only file times changed: nothing to render; remember the new times.
+            cache.save(BuildState(inputs.code, inputs.render, inputs.content_stats, digest, previous),
+                       loaded.files)
+            self.report.mode = "unchanged"
+            return
+        target = self.make_target(incremental)
+        views, renderer = Views(model), self.stage("templates", self.load_templates)
+        manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, outputs, target, previous))
+        manifest.update(self.stage("search", self.build_search, model, target, cache.directory))
+        manifest.update(self.stage("extras", self.render_extras, RenderJob(views, renderer, extras, target, previous)))
+        manifest.update(self.stage("static", self.copy_static, target, previous))
+        if incremental:
+            self.stage("swap", self.move_in, target, manifest, previous)
+        else:
+            self.stage("swap", self.swap_in, target)
+        self.stage("cache", cache.save,
+                   BuildState(inputs.code, inputs.render, inputs.content_stats, digest, manifest), loaded.files)
+        self.report.mode = "incremental" if incremental else "full"
+        self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
+                                  outputs=len(manifest))
+
+    # --- stages ---------------------------------------------------------------------------
+
+    def stage(self, name: str, step: Callable[..., T], *args) -> T:
+        """Run one step, timing it."""
+        started = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            self.report.timings[name] = self.report.timings.get(name, 0.0) + time.perf_counter() - started
+
+    def fail_on(self, errors: list[ArchiveError]) -> None:
+        """Stop the build when a step found errors (before anything was written)."""
+        if errors:
+            self.report.errors.extend(errors)
+            raise _BuildFailed()
+
+    def scan_inputs(self) -> Inputs:
+        """Stamp the code, theme and settings, and list the content files with their stat."""
+        if not self.content.is_dir():
+            raise ArchiveError("content directory not found", self.content,
+                               hint="run `python build.py ingest` first, or pass --content DIR")
+        code = code_stamp()
+        render = hashlib.blake2b(f"{code} {tree_stamp(self.theme)} {self.config!r}".encode(),
+                                 digest_size=16).hexdigest()
+        return Inputs(code, render, scan_content(self.content))
+
+    def _unchanged(self, inputs: Inputs, state: BuildState) -> bool:
+        """Nothing changed since the last build: same code, theme, settings and file stats."""
+        return (state.render_stamp == inputs.render and state.content_stats == inputs.content_stats
+                and (self.out / "index.html").exists())
+
+    def load(self, cache: BuildCache) -> ContentLoad:
+        """Load every article, reusing cached parses of unchanged files."""
+        parses = cache.load_parses()
+        for note in cache.notes:
+            self.say(note)
+        loaded = load_content(self.content, parses, self.jobs, Vocabulary.load())
+        self.report.counts["parsed"] = loaded.parsed
+        self.say(f"load: {len(loaded.articles)} articles, {loaded.parsed} file(s) read")
+        return loaded
+
+    def build_model(self, loaded: ContentLoad) -> SiteModel:
+        """The site model, after refusing duplicate slugs."""
+        self.fail_on(check_unique_slugs(loaded.articles))
+        return build_model(loaded.articles, self.config, load_districts(), load_tags(), loaded.pages)
+
+    def make_target(self, incremental: bool) -> Path:
+        """A fresh directory next to `out` to render into (the new site, or the changed files)."""
+        parent = self.out.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        kind = "stage" if incremental else "build"
+        target = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.{kind}-", dir=parent))
+        self.temporary.append(target)
+        return target
+
+    def load_templates(self) -> Renderer:
+        """The theme's templates, compiled once (before workers fork, so they share them)."""
+        renderer = Renderer(self.theme)
+        renderer.preload(sorted({template for template, _ in VIEWS.values()}))
+        return renderer
+
+    def render_pages(self, job: "RenderJob") -> dict[str, str]:
+        """Render every page whose fingerprint changed; the fingerprints of all pages."""
+        outputs = job.outputs
+        ranges = [(i, min(i + CHUNK_PAGES, len(outputs))) for i in range(0, len(outputs), CHUNK_PAGES)]
+        fingerprints: list[str] = []
+        written = 0
+        progress = Progress(self, "render", len(outputs))
+        for chunk_fingerprints, chunk_written in self._map_render(job, ranges):
+            fingerprints += chunk_fingerprints
+            written += chunk_written
+            progress.update(len(fingerprints))
+        self.report.counts["written"] = self.report.counts.get("written", 0) + written
+        return {o.path: fp for o, fp in zip(outputs, fingerprints)}
+
+    def _map_render(self, job: "RenderJob", ranges: list[tuple[int, int]]):
+        """Results of `job` over `ranges`, in order, from worker processes when worthwhile."""
+        if self.jobs == 1 or len(job.outputs) < PARALLEL_MIN_PAGES:
+            for start, end in ranges:
+                yield job.run(start, end)
+            return
+        # fork: workers inherit the model and compiled templates instead of unpickling them.
+        context = multiprocessing.get_context("fork")
+        with context.Pool(self.jobs, initializer=_start_render_worker, initargs=(job,)) as pool:
+            for result in pool.imap(_render_range, ranges):
+                if isinstance(result, ArchiveError):
+                    raise result
+                yield result
+
+    def build_search(self, model: SiteModel, target: Path, cache_dir: Path) -> dict[str, str]:
+        """Write the search index under `target/search/`; list what it wrote."""
+        from .search.index import build_search_index  # the search module's entry point
+
+        search_dir = target / "search"
+        stats = build_search_index(search_docs(model), search_dir, cache_dir / "search", self.jobs)
+        self.say(f"search: {stats}")
+        return {path.relative_to(target).as_posix(): "search"
+                for path in sorted(search_dir.rglob("*")) if path.is_file()}
+
+    def render_extras(self, job: "RenderJob") -> dict[str, str]:
+        """The feed, sitemap, robots.txt and 404.html."""
+        fingerprints, written = job.run(0, len(job.outputs))
+        self.report.counts["written"] = self.report.counts.get("written", 0) + written
+        return {o.path: fp for o, fp in zip(job.outputs, fingerprints)}
+
+    def copy_static(self, target: Path, previous: dict[str, str]) -> dict[str, str]:
+        """Copy the theme's static files (CSS, JS, icons) into `target/static/`."""
+        manifest = {}
+        static = self.theme / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else ():
+            if not path.is_file():
+                continue
+            relative = "static/" + path.relative_to(static).as_posix()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            manifest[relative] = digest
+            if previous.get(relative) != digest:
+                (target / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target / relative)
+        return manifest
+
+    def swap_in(self, target: Path) -> None:
+        """Replace `out` with the freshly built `target` (two renames)."""
+        old = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=target.parent))
+            self.temporary.append(old)
+            os.rename(self.out, old / "site")
+        os.rename(target, self.out)
+        self.temporary.remove(target)
+
+    def move_in(self, stage: Path, manifest: dict[str, str], previous: dict[str, str]) -> None:
+        """Move staged files into `out` and delete the files no page produces any more."""
+        for directory, _, names in os.walk(stage):
+            for name in names:
+                source = Path(directory) / name
+                destination = self.out / source.relative_to(stage)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, destination)
+        deleted = 0
+        for path in sorted(set(previous) - set(manifest)):
+            (self.out / path).unlink(missing_ok=True)
+            _prune_empty_dirs((self.out / path).parent, self.out)
+            deleted += 1
+        self.report.counts["deleted"] = deleted
+
+    # --- printing -------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        """Progress output (only with verbose)."""
+        if self.verbose:
+            print(message, flush=True)
+
+    def _print_summary(self) -> None:
+        """Every error as `file:line: message`, then one summary line."""
+        for error in self.report.errors:
+            print(error, file=sys.stderr)
+        total = self.report.timings.get("total", 0.0)
+        if not self.report.ok:
+            print(f"build failed: {len(self.report.errors)} error(s); {self.out}/ left unchanged",
+                  file=sys.stderr)
+            return
+        if self.report.mode == "unchanged":
+            print(f"{self.out}/ is up to date ({total:.2f}s)")
+            return
+        counts = self.report.counts
+        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.report.timings.items()
+                           if name != "total")
+        print(f"built {self.out}/ ({self.report.mode}): {counts.get('articles', 0)} articles, "
+              f"{counts.get('pages', 0)} newspaper pages, {counts.get('written', 0)} files written, "
+              f"{counts.get('deleted', 0)} deleted in {total:.2f}s")
+        self.say(f"timings: {stages}")
+
+
+class _BuildFailed(Exception):
+    """Raised inside the build once the errors are recorded in the report."""
+
+
+class Progress:
+    """Prints 'render: 4000/12000' now and then during long steps."""
+
+    def __init__(self, build: SiteBuild, name: str, total: int) -> None:
+        self.build = build
+        self.name = name
+        self.total = total
+        self.last = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        """Report `done` if enough time has passed since the last line."""
+        now = time.perf_counter()
+        if now - self.last >= PROGRESS_EVERY and done < self.total:
+            self.build.say(f"{self.name}: {done}/{self.total}")
+            self.last = now
+
+
+@dataclass
+class RenderJob:
+    """Render a range of outputs into `target`, skipping those whose fingerprint is unchanged."""
+
+    views: Views
+    renderer: Renderer
+    outputs: list[Output]
+    target: Path
+    previous: dict[str, str]
+
+    def run(self, start: int, end: int) -> tuple[list[str], int]:
+        """The fingerprints of outputs[start:end] and how many files were written."""
+        fingerprints = []
+        written = 0
+        for output in self.outputs[start:end]:
+            template, context = self.views.context(output)
+            fp = fingerprint(template, context)
+            if self.previous.get(output.path) != fp:
+                write_text(self.target / output.path, self.renderer.render(template, context))
+                written += 1
+            fingerprints.append(fp)
+        return fingerprints, written
+
+
+# A render worker's job: set once per forked worker by the pool's initializer (multiprocessing
+# hands tasks only to module-level functions), never in the parent.
+_worker_job: RenderJob | None = None
+
+
+def _start_render_worker(job: RenderJob) -> None:
+    """Pool initializer: remember the inherited job."""
+    global _worker_job
+    _worker_job = job
+
+
+def _render_range(bounds: tuple[int, int]) -> tuple[list[str], int] | ArchiveError:
+    """Pool task: render one range; errors are returned so they arrive intact."""
+    assert _worker_job is not None
+    try:
+        return _worker_job.run(*bounds)
+    except ArchiveError as exc:
+        return exc
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` as UTF-8, creating directories."""
+    os.makedirs(path.parent, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(text.encode("utf-8"))
+
+
+def _prune_empty_dirs(directory: Path, root: Path) -> None:
+    """Remove `directory` and its parents while they are empty, stopping at `root`."""
+    while directory != root and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
+
+
+def content_digest(loaded: ContentLoad) -> str:
+    """A hash of which content files exist and what they hold."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(loaded.files):
+        digest.update(f"{name}\0{loaded.files[name].hash}\n".encode())
+    digest.update(repr(sorted(loaded.pages.items())).encode())
+    return digest.hexdigest()
+
+
+def search_docs(model: SiteModel) -> list[SearchDoc]:
+    """One search document per article (plain text; the search module escapes on display)."""
+    count = len(model.articles)
+    docs = []
+    for entry in model.articles:
+        article = entry.article
+        page_label = model.pages[entry.page].label if entry.page is not None else ""
+        docs.append(SearchDoc(
+            ref=article.slug, url=entry.url, title=article.title, kicker=article.kicker,
+            subtitle=article.subtitle, body="\n".join(article.paragraphs),
+            districts=article.districts, tags=article.tags, people=article.people,
+            date=article.date, page=article.page, page_label=page_label,
+            position=article.position, content_hash=article.content_hash,
+            order=count - 1 - entry.index))
+    return docs

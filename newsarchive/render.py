@@ -1,0 +1,69 @@
+"""Jinja2 for the theme: autoescape everywhere, undefined variables are errors."""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import Markup
+
+from .errors import ArchiveError
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+
+
+class Renderer:
+    """The theme's templates, compiled once, rendering view contexts to text."""
+
+    def __init__(self, theme_dir: Path = THEME_DIR) -> None:
+        self.template_dir = theme_dir / "templates"
+        # autoescape=True for every template, XML and text included: all article text is untrusted.
+        self.env = Environment(loader=FileSystemLoader(str(self.template_dir)), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True, auto_reload=False, cache_size=-1)
+        self.fragments: dict[tuple, Markup] = {}
+        self.env.globals["fragment"] = self.fragment
+
+    def preload(self, names: list[str]) -> None:
+        """Compile `names` now, so forked workers share the compiled templates."""
+        for name in names:
+            try:
+                self.env.get_template(name)
+            except TemplateError as exc:
+                raise self.error(exc, name) from exc
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """Template `name` rendered with `context`."""
+        try:
+            return self.env.get_template(name).render(context)
+        except TemplateError as exc:
+            raise self.error(exc, name) from exc
+
+    def fragment(self, name: str, **values: Any) -> Markup:
+        """Template `name` rendered with `values`, once per distinct `values`.
+
+        The masthead and footer differ only by the page's depth and section, yet hold a good
+        share of every page's links; rendering them once per variant keeps 100,000-page builds fast.
+        """
+        key = (name, tuple(sorted(values.items())))
+        if key not in self.fragments:
+            self.fragments[key] = Markup(self.env.get_template(name).render(values))
+        return self.fragments[key]
+
+    def error(self, exc: TemplateError, name: str) -> ArchiveError:
+        """A template problem as an ArchiveError naming the template file and line."""
+        if isinstance(exc, TemplateSyntaxError) and exc.filename:
+            return ArchiveError(f"template error: {exc.message}", exc.filename, exc.lineno)
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.startswith(str(self.template_dir)):
+                return ArchiveError(f"template error: {exc}", frame.filename, frame.lineno)
+        return ArchiveError(f"template error: {exc}", self.template_dir / name)
+
+
+def fingerprint(template: str, context: dict[str, Any]) -> str:
+    """A hash of everything a page shows: equal fingerprints render equal bytes."""
+    text = repr((template, sorted(context.items())))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
