@@ -667,24 +667,25 @@ def builder_available() -> bool:
 
 
 def profile_ingest(seeds: Path, content: Path, top: int = 20) -> None:
-    """Run one fresh ingest under cProfile in this process and print the hotspots."""
+    """Profile (cProfile, in this process) a fresh ingest and then a no-change ingest; print
+    each one's hotspots as file:line:function with shares of the run's time."""
     from newsarchive.ingest.pipeline import run_ingest
     shutil.rmtree(content, ignore_errors=True)
-    prof = cProfile.Profile()
-    started = time.perf_counter()
-    prof.runcall(run_ingest, seeds, content, False)
-    total = time.perf_counter() - started
-    stats = pstats.Stats(prof)
-    rows = []
-    for (filename, line, func), (cc, nc, tt, ct, _) in stats.stats.items():
-        rows.append((tt, ct, nc, f"{Path(filename).name}:{line}:{func}" if line else func, filename))
-    print(f"\nprofile of a fresh ingest ({total:.2f}s under cProfile)")
-    for label, key in (("self time", 0), ("cumulative", 1)):
-        print(f"  top {top} by {label}:")
-        print(f"    {'self %':>7} {'cum %':>7} {'calls':>10}  function")
-        for tt, ct, nc, name, filename in sorted(rows, key=lambda r: -r[key])[:top]:
-            where = name if "site-packages" not in filename else f"[lib] {name}"
-            print(f"    {100 * tt / total:6.1f}% {100 * ct / total:6.1f}% {nc:>10}  {where}")
+    for label in ("fresh ingest", "no-change ingest"):
+        prof = cProfile.Profile()
+        started = time.perf_counter()
+        prof.runcall(run_ingest, seeds, content, False)
+        total = time.perf_counter() - started
+        rows = []
+        for (filename, line, func), (_, nc, tt, ct, _) in pstats.Stats(prof).stats.items():
+            name = f"{Path(filename).name}:{line}:{func}" if line else func
+            rows.append((tt, ct, nc, f"[lib] {name}" if "-packages" in filename else name))
+        print(f"\nprofile of a {label} ({total:.2f}s under cProfile)")
+        for title, key in (("self time", 0), ("cumulative time", 1)):
+            print(f"  top {top} by {title}:")
+            print(f"    {'self %':>7} {'cum %':>7} {'calls':>10}  function")
+            for tt, ct, nc, name in sorted(rows, key=lambda r: -r[key])[:top]:
+                print(f"    {100 * tt / total:6.1f}% {100 * ct / total:6.1f}% {nc:>10}  {name}")
 
 
 # ---------------------------------------------------------------------------------------
