@@ -11,8 +11,9 @@ planted in headlines. It is deterministic for a given --seed.
 Each stage runs the real command line (`python build.py ingest|build …`) as a subprocess of
 its own, so its wall time and peak RSS are its own: ingest, full build without cache,
 no-change rebuild, rebuild after one article was edited, and ingest again with no change.
-Peak RSS is the largest single process (os.wait4's ru_maxrss); "tree RSS" is the sum over the
-stage's whole process tree (workers included), sampled from /proc every 20 ms.
+Peak RSS is the largest single process (os.wait4's ru_maxrss); "tree RSS" is the peak of the
+sum over the stage's whole process tree (workers included), sampled from /proc every 20 ms
+(never reported below the peak RSS, which a short-lived peak between samples could be).
 A benchmark, not a test: it reports figures and exits non-zero only when a stage fails.
 """
 from __future__ import annotations
@@ -595,7 +596,9 @@ def run_stage(name: str, argv: list[str], logdir: Path) -> StageResult:
         proc.returncode = os.waitstatus_to_exitcode(status)
     if sampler.is_alive():
         sampler.join()
-    return StageResult(name, argv, wall, usage.ru_maxrss / 1024, peak[0] / 2**20, proc.returncode,
+    maxrss = usage.ru_maxrss * 1024
+    # The tree's peak is at least its largest process's peak (sampling can miss a short one).
+    return StageResult(name, argv, wall, maxrss / 2**20, max(peak[0], maxrss) / 2**20, proc.returncode,
                        out_path.read_text(encoding="utf-8", errors="replace"),
                        err_path.read_text(encoding="utf-8", errors="replace"))
 
