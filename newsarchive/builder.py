@@ -18,13 +18,13 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from .cache import BuildCache, BuildState, code_stamp, tree_stamp
 from .config import SiteConfig
-from .content import ContentLoad, Vocabulary, load_content, scan_content
+from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import THEME_DIR, Renderer, fingerprint
@@ -123,8 +123,8 @@ class SiteBuild:
         previous = state.manifest if (state and incremental) else {}
         if incremental and state and state.content_digest == digest:
             # Only file times changed: nothing to render; remember the new times.
-            cache.save(BuildState(inputs.code, inputs.render, inputs.content_stats, digest, previous),
-                       loaded.files)
+            cache.save(BuildState(inputs.code, inputs.render, settled(inputs.content_stats), digest, previous),
+                       settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
         target = self.make_target(incremental)
@@ -138,7 +138,8 @@ class SiteBuild:
         else:
             self.stage("swap", self.swap_in, target)
         self.stage("cache", cache.save,
-                   BuildState(inputs.code, inputs.render, inputs.content_stats, digest, manifest), loaded.files)
+                   BuildState(inputs.code, inputs.render, settled(inputs.content_stats), digest, manifest),
+                   settled_files(loaded.files))
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
                                   outputs=len(manifest))
@@ -393,6 +394,25 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
     while directory != root and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
         directory = directory.parent
+
+
+# A file changed twice within one clock tick keeps its mtime; if its size is kept too, its stat
+# cannot tell the versions apart. So the cache does not trust the stat of a file modified in the
+# last seconds before the build: it is re-hashed next time (and re-parsed only if it differs).
+RACY_NS = 2_000_000_000
+
+
+def settled(stats: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """`stats` with the mtime of recently modified files replaced by -1 (never matches)."""
+    cutoff = time.time_ns() - RACY_NS
+    return [(name, mtime if mtime < cutoff else -1, size) for name, mtime, size in stats]
+
+
+def settled_files(files: dict[str, CachedFile]) -> dict[str, CachedFile]:
+    """The parse cache with recently modified files marked for re-hashing."""
+    cutoff = time.time_ns() - RACY_NS
+    return {name: cached if cached.mtime_ns < cutoff else replace(cached, mtime_ns=-1)
+            for name, cached in files.items()}
 
 
 def content_digest(loaded: ContentLoad) -> str:

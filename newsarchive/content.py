@@ -22,10 +22,23 @@ import yaml
 from .errors import ArchiveError
 from .vocab import District, Tag, load_districts, load_tags
 
-try:  # libyaml is ~10x faster; fall back to the pure-Python loader where it is missing
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+class _YamlLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader, except that a date that does not exist (2024-02-30) stays text, so
+    that validation can report it on its line instead of PyYAML failing without one."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A YAML timestamp, or its text when it names no real day or time."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 KINDS = ("news", "photo")
 LIST_KEYS = ("reporters", "correspondents", "photographers", "districts", "tags")

@@ -1,0 +1,97 @@
+"""`python build.py serve`: ingest and build, serve the site on localhost, rebuild on change."""
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .builder import build_site
+from .config import SiteConfig
+from .render import THEME_DIR
+
+POLL_SECONDS = 1.0
+
+
+def serve(args: argparse.Namespace, config: SiteConfig) -> int:
+    """Build, serve `args.out` until Ctrl-C, rebuilding when seeds, content or theme change."""
+    # Without --base-url the preview's absolute links (404 page, canonical) point at itself.
+    config = config.with_base_url(args.base_url or f"http://{args.host}:{args.port}/")
+    watched = [Path(args.seeds), Path(args.content), THEME_DIR]
+    rebuild(args, config)
+    try:
+        server = _server(Path(args.out), args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc.strerror}")
+        return 1
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving {args.out}/ at http://{args.host}:{server.server_address[1]}/ (Ctrl-C to stop)",
+          flush=True)
+    snapshot = snapshot_inputs(watched)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            current = snapshot_inputs(watched)
+            if current != snapshot:
+                print("change detected: rebuilding", flush=True)
+                rebuild(args, config)
+                snapshot = snapshot_inputs(watched)  # ingest may have written content/ itself
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+def rebuild(args: argparse.Namespace, config: SiteConfig) -> bool:
+    """Ingest new or changed seeds, then build; True when both succeeded."""
+    from .ingest.pipeline import run_ingest
+
+    ingested = run_ingest(Path(args.seeds), Path(args.content), verbose=not args.quiet)
+    built = build_site(Path(args.content), Path(args.out), config, jobs=args.jobs, verbose=not args.quiet)
+    return ingested.ok and built.ok
+
+
+def snapshot_inputs(directories: list[Path]) -> frozenset[tuple[str, int, int]]:
+    """(path, mtime_ns, size) of every file under `directories`: a change shows as a difference."""
+    files = set()
+    for directory in directories:
+        for folder, _, names in os.walk(directory):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:  # removed while we looked
+                    continue
+                files.add((path, st.st_mtime_ns, st.st_size))
+    return frozenset(files)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the site quietly, answering unknown paths with the site's own 404 page."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        """Keep the terminal for build output."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Use 404.html for 'not found', like GitHub Pages does."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _server(out: Path, host: str, port: int) -> ThreadingHTTPServer:
+    """An HTTP server for the directory `out`."""
+    return ThreadingHTTPServer((host, port), functools.partial(_Handler, directory=str(out)))
