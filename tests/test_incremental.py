@@ -1,0 +1,187 @@
+"""Incremental builds: after edits, additions and deletions the site equals a fresh full build
+byte for byte; unchanged inputs write nothing; bad caches are ignored; failures change nothing."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import time
+
+import pytest
+
+from newsarchive import builder
+from site_support import REPO, build, copy_fixture_content, tree_bytes, tree_stats
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    """An editable fixture archive and its site, fully built once."""
+    content = copy_fixture_content(tmp_path / "content")
+    out = tmp_path / "public" / "site"
+    report = build(content, out)
+    assert report.ok and report.mode == "full"
+    return content, out
+
+
+def fresh_build(content, tmp_path) -> dict[str, bytes]:
+    """What a full build of `content` into a new directory writes."""
+    out = tmp_path / f"fresh-{time.monotonic_ns()}" / "site"
+    report = build(content, out)
+    assert report.ok and report.mode == "full"
+    return tree_bytes(out)
+
+
+def edit(path, old: str, new: str) -> None:
+    """Replace text in a content file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_one_article_rewrites_only_the_pages_that_show_it(archive, tmp_path):
+    content, out = archive
+    before = tree_stats(out)
+    edit(content / "zhi-gong-tu-bu-huo-dong.md", "职工徒步活动强健体魄", "职工徒步活动增进交流")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+    after = tree_stats(out)
+    html_changed = {p for p in after if p.endswith(".html") and after[p] != before.get(p)}
+    assert "articles/zhi-gong-tu-bu-huo-dong/index.html" in html_changed
+    assert "pages/004_c42b05819928b75e/index.html" in html_changed
+    assert "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html" not in html_changed
+    assert "districts/haidian/index.html" not in html_changed
+    assert len(html_changed) < len([p for p in after if p.endswith(".html")]) / 2
+
+
+def test_adding_an_article(archive, tmp_path):
+    content, out = archive
+    text = (content / "hai-dian-lao-mo-gong-jiang-zhan.md").read_text(encoding="utf-8")
+    (content / "new-article.md").write_text(
+        text.replace("slug: hai-dian-lao-mo-gong-jiang-zhan", "slug: xin-wen-zhang")
+            .replace("海淀劳模工匠风采展开幕", "新加的图片新闻").replace("position: 2", "position: 3")
+            .replace("[海淀区]", "[延庆区]").replace("[马超]", "[新摄影]"), encoding="utf-8")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert (out / "articles/xin-wen-zhang/index.html").is_file()
+    assert (out / "people/xin-she-ying/index.html").is_file()
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_deleting_an_article_removes_its_pages(archive, tmp_path):
+    content, out = archive
+    (content / "xss-test-article.md").unlink()
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental" and report.counts["deleted"] > 0
+    assert not (out / "articles/xss-test-article").exists()
+    assert not (out / "people/zeng-zhi").exists()          # only credited there
+    assert not (out / "pages/002_8bc5961090bece20").exists()
+    assert not (out / "tags/song-wen-nuan").exists()
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_edit_add_delete_together_in_parallel(archive, tmp_path, monkeypatch):
+    content, out = archive
+    monkeypatch.setattr(builder, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(builder, "CHUNK_PAGES", 4)
+    edit(content / "shou-du-gong-jiang-xue-yuan-ji-neng-jing-sai.md", "tags: [工匠学院, 劳动和技能竞赛]",
+         "tags: [工匠学院, 职工文化]")
+    shutil.copy(content / "zhi-gong-tu-bu-huo-dong.md", content / "another.md")
+    edit(content / "another.md", "slug: zhi-gong-tu-bu-huo-dong", "slug: ling-yi-pian")
+    (content / "wai-mai-xiao-ge-nuan-xin-yi-zhan.md").unlink()
+    report = build(content, out, jobs=2)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_page_metadata_change_is_picked_up(archive, tmp_path):
+    content, out = archive
+    edit(content / "pages.toml", 'name = "要闻"', 'name = "综合新闻"')
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert "第3版 · 综合新闻" in (out / "pages/003_31f1b2df397274cc/index.html").read_text(encoding="utf-8")
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_nothing_changed_writes_nothing(archive):
+    content, out = archive
+    before = tree_stats(out)
+    for _ in range(2):
+        report = build(content, out)
+        assert report.ok and report.mode == "unchanged"
+    assert tree_stats(out) == before
+
+
+def test_touching_a_file_without_changing_it_writes_nothing(archive):
+    content, out = archive
+    before = tree_stats(out)
+    path = content / "zhi-gong-tu-bu-huo-dong.md"
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    report = build(content, out)
+    assert report.ok and report.mode == "unchanged"
+    assert tree_stats(out) == before
+
+
+def test_the_fast_path_trusts_settled_stats(archive):
+    content, out = archive
+    past = time.time_ns() - 60_000_000_000
+    for path in content.iterdir():
+        os.utime(path, ns=(past, past))
+    assert build(content, out).mode == "unchanged"   # re-hashed once: the files had been racy
+    started = time.perf_counter()
+    report = build(content, out)
+    assert report.mode == "unchanged" and "load" not in report.timings  # decided from stats alone
+    assert time.perf_counter() - started < 2
+
+
+def cache_dir(out):
+    """Where the build keeps its cache for `out`."""
+    return out.parent / ".cache" / out.name
+
+
+def test_a_corrupt_cache_is_ignored_with_a_message(archive, tmp_path, capsys):
+    content, out = archive
+    (cache_dir(out) / "state.pickle").write_bytes(b"not a pickle")
+    (cache_dir(out) / "content.pickle").write_bytes(pickle.dumps("wrong")[:5])
+    edit(content / "zhi-gong-tu-bu-huo-dong.md", "300余名", "400余名")
+    report = builder.build_site(content, out, __import__("site_support").fixture_config(), jobs=1, verbose=True)
+    assert report.ok and report.mode == "full"
+    assert "unreadable" in capsys.readouterr().out
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_a_cache_from_another_version_is_ignored(archive, capsys):
+    content, out = archive
+    path = cache_dir(out) / "state.pickle"
+    stamp, state = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps(("another-version", state)))
+    report = builder.build_site(content, out, __import__("site_support").fixture_config(), jobs=1, verbose=True)
+    assert report.ok and report.mode == "full"
+    assert "another version" in capsys.readouterr().out
+
+
+def test_a_theme_change_rebuilds_everything(archive, tmp_path):
+    content, out = archive
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    footer = theme / "templates" / "_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("订阅（Atom）", "订阅"), encoding="utf-8")
+    report = build(content, out, theme=theme)
+    assert report.ok and report.mode == "full"
+    assert "订阅（Atom）" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_incremental_build_changes_nothing(archive, tmp_path):
+    content, out = archive
+    before = tree_bytes(out)
+    edit(content / "zhi-gong-tu-bu-huo-dong.md", "title: 职工徒步活动强健体魄", "title: [未闭合")
+    (content / "more.md").write_text("---\ntitle: 新\nslug: zhi-gong-tu-bu-huo-dong\n---\n正文\n", encoding="utf-8")
+    report = build(content, out)
+    assert not report.ok
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [".cache", "site"]
+    (content / "more.md").unlink()
+    edit(content / "zhi-gong-tu-bu-huo-dong.md", "title: [未闭合", "title: 修好了")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)

@@ -1,0 +1,112 @@
+"""The built fixture site in a real headless Chromium, served under a subpath on localhost: no
+horizontal overflow on a 360 px phone or a 1280 px desktop, no console errors, keyboard basics.
+
+Needs Debian's /usr/bin/chromium. Without it these tests skip locally but fail when CI=true.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_support import FIXTURE_CONTENT, SubpathServer, build
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = ["index.html", "articles/xss-test-article/index.html",
+         "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html",
+         "tags/zhi-gong-wen-hua/index.html", "districts/chaoyang/index.html",
+         "districts/index.html", "tags/index.html", "pages/003_31f1b2df397274cc/index.html"]
+VIEWPORTS = [(360, 740), (1280, 800)]
+
+pytestmark = pytest.mark.browser
+
+
+def require_chromium() -> None:
+    """Fail under CI, skip elsewhere, when the browser is missing."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium)")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The fixture site, served at http://127.0.0.1:<port>/newsarchive/."""
+    server = SubpathServer()
+    out = tmp_path_factory.mktemp("browser") / "site"
+    assert build(FIXTURE_CONTENT, out, base_url=server.base_url).ok
+    with server.serving(out):
+        yield server
+
+
+def open_page(browser, served, path: str, width: int, height: int):
+    """A page at `path` in a fresh tab of the given size, with its console errors collected."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    response = page.goto(served.base_url + path, wait_until="load")
+    assert response is not None and response.status == 200, path
+    return page, errors
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS, ids=[f"{w}px" for w, _ in VIEWPORTS])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_overflow_and_no_console_errors(browser, served, path, width, height):
+    page, errors = open_page(browser, served, path, width, height)
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll_width <= client_width, f"{path} at {width}px is {scroll_width}px wide"
+    assert page.evaluate("getComputedStyle(document.body).lineHeight") != "normal"
+    assert errors == [], errors
+    page.close()
+
+
+def test_hostile_title_is_inert_text_in_the_browser(browser, served):
+    page, errors = open_page(browser, served, "articles/xss-test-article/index.html", 1280, 800)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.reload(wait_until="load")
+    assert page.inner_text("h1") == "<script>alert(1)</script> {{ 7*7 }}"
+    assert dialogs == [] and errors == []
+    page.close()
+
+
+def test_skip_link_is_the_first_stop_and_focus_is_visible(browser, served):
+    page, _ = open_page(browser, served, "index.html", 360, 740)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip-link", "#main"]
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert '"top":' in box and page.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.close()
+
+
+def test_search_form_submits_to_the_search_page(browser, served):
+    page, _ = open_page(browser, served, "tags/index.html", 1280, 800)
+    page.fill("#site-search-q", "工匠学院")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_load_state("load")
+    assert page.url.startswith(served.base_url + "search/index.html?q=")
+    page.close()
