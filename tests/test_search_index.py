@@ -85,10 +85,8 @@ def test_bulk_tokenizer_counts_what_segment_counts():
         for c in codes[docs == i].tolist():
             if c >= 1 << 62:
                 mine[table.words[c - (1 << 62)]] += 1
-            elif c > (1 << 21) - 1:
-                mine[chr(c >> 21) + chr(c & ((1 << 21) - 1))] += 1
-            else:
-                mine[chr(c)] += 1
+            else:   # (first << 21) | second, second 0 for a single character
+                mine[chr(c >> 21) + (chr(c & ((1 << 21) - 1)) if c & ((1 << 21) - 1) else "")] += 1
         assert mine == Counter(segment(text)), text
     del builder
 

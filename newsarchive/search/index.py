@@ -275,14 +275,29 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _place(source: Path, target: Path) -> None:
+    """Put a copy of `source` at `target`: a hard link where possible (shards are never
+    modified in place, and linking saves writing the bytes twice), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
 def _build_shard(task: _ShardTask, out_dir: Path, cache: Path | None) -> _ShardResult:
     """Build one shard into out_dir (and the cache); runs in worker processes."""
     data = shard_json(task)
-    _write_atomic(out_dir / SHARD_DIR / task.name, data)
-    if cache is not None:
+    target = out_dir / SHARD_DIR / task.name
+    if cache is None:
+        _write_atomic(target, data)
+    else:
         # the data first: a cache entry counts only once its .meta exists
         _write_atomic(cache / f"{task.key}.json", data)
         _write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data)}).encode())
+        _place(cache / f"{task.key}.json", target)
     return _ShardResult(task.name, len(data), True)
 
 
@@ -302,8 +317,7 @@ def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult |
         return None
     target = out_dir / SHARD_DIR / task.name
     if not (target.exists() and target.stat().st_size == meta["bytes"]):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(data_path, target)
+        _place(data_path, target)
     return _ShardResult(task.name, meta["bytes"], False)
 
 
@@ -345,7 +359,9 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(to_build)))
         pending = pool.map_async(_build_shard_star, [(t, out_dir, cache) for t in to_build], chunksize=1)
     try:
-        catalog = catalog_json(docs, tasks)  # meanwhile the pool builds shards
+        # meanwhile the pool builds shards
+        catalog = catalog_json(docs, tasks)
+        catalog_gzip = _gzip_size(catalog)
         if pool is None:
             for task in to_build:
                 results[task.name] = _build_shard(task, out_dir, cache)
@@ -356,13 +372,14 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         if pool is not None:
             pool.close()
             pool.join()
-    _write_atomic(out_dir / CATALOG_NAME, catalog)
+    _write_atomic(out_dir / CATALOG_NAME, catalog)   # last: it lists the shards
     _remove_stale_shards(out_dir, {t.name for t in tasks})
-    return _stats(len(docs), catalog, out_dir, list(results.values()), time.perf_counter() - started)
+    return _stats(len(docs), len(catalog), catalog_gzip, out_dir, list(results.values()),
+                  time.perf_counter() - started)
 
 
-def _stats(n_docs: int, catalog: bytes, out_dir: Path, shards: list[_ShardResult],
-           seconds: float) -> SearchStats:
+def _stats(n_docs: int, catalog_bytes: int, catalog_gzip: int, out_dir: Path,
+           shards: list[_ShardResult], seconds: float) -> SearchStats:
     """Sum up sizes for the report.
 
     Gzipping every shard would cost more than building them, so only the catalog and the
@@ -372,12 +389,12 @@ def _stats(n_docs: int, catalog: bytes, out_dir: Path, shards: list[_ShardResult
     largest_gzip = _gzip_size((out_dir / SHARD_DIR / largest.name).read_bytes()) if largest else 0
     return SearchStats(
         docs=n_docs,
-        catalog_bytes=len(catalog),
-        catalog_gzip_bytes=_gzip_size(catalog),
+        catalog_bytes=catalog_bytes,
+        catalog_gzip_bytes=catalog_gzip,
         shard_count=len(shards),
         max_shard_bytes=largest.raw if largest else 0,
         max_shard_gzip_bytes=largest_gzip,
-        total_bytes=len(catalog) + sum(s.raw for s in shards),
+        total_bytes=catalog_bytes + sum(s.raw for s in shards),
         shards_rebuilt=sum(s.rebuilt for s in shards),
         shards_reused=sum(not s.rebuilt for s in shards),
         seconds=round(seconds, 3),

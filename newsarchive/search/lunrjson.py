@@ -19,8 +19,12 @@ required or allowed by lunr.js 2.3.9 (tests compare the two):
 Optionally, field vectors of empty fields are left out (`omit_empty_vectors`): lunr.js only
 looks a vector up for a field a query term matched, and an empty field matches nothing.
 
-Terms are coded as integers: a Han character is its code point, a Han bigram (a << 21) | b,
-and a word (Latin/digit run, pinyin key) WORD_BASE + its number in a TermTable.
+Terms are coded as integers whose order is the terms' order: a Han bigram is (a << 21) | b,
+a single Han character (c << 21), and a word (Latin/digit run, pinyin key) is WORD_BASE plus
+its number in a TermTable while collecting, then its rank among the words (words sort before
+Han in UTF-16 and all Han codes are >= 0x3007 << 21). For characters below U+D800 code order
+is UTF-16 order, so postings sorted by code are already in the order lunr.js needs; terms
+with astral or U+E000+ characters are re-ranked exactly.
 """
 from __future__ import annotations
 
@@ -34,14 +38,14 @@ import numpy as np
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
-from .segment import _WORD, _token_text
+from .segment import _WORD, SAFE_RANGES, _token_text
 
 _SHIFT = 21
 _LOW = (1 << _SHIFT) - 1
 WORD_BASE = 1 << 62
 _HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
                (0x20000, 0x2FA1F), (0x30000, 0x323AF))
-_WORD_RUN = re.compile(f"[{_WORD}]+")
+_WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F))  # segment._WORD
 _WORD_ONLY = re.compile(f"[{_WORD}]+\\Z")
 _JSON_UNSAFE = re.compile(r'["\\\x00-\x1f]')
 
@@ -54,31 +58,36 @@ class TermTable:
         self.words: list[str] = []
         self._ids: dict[str, int] = {}
 
-    def code(self, term: str) -> int:
-        """The code of a word term, numbering it on first sight.
+    def codes(self, terms: Sequence[str]) -> np.ndarray:
+        """The codes of word terms, numbering new ones in order of first sight.
 
         Only word characters are allowed: they all sort before Han characters in UTF-16,
         which the writer relies on, and none needs escaping in JSON.
         """
-        word_id = self._ids.get(term)
-        if word_id is None:
-            if not _WORD_ONLY.match(term):
-                raise ValueError(f"not a word term: {term!r}")
-            word_id = self._ids[term] = len(self.words)
+        ids = self._ids
+        new = [t for t in dict.fromkeys(terms) if t not in ids]
+        # one regex over the new terms joined: all word characters iff each term is
+        if new and (not all(new) or not _WORD_ONLY.match("".join(new))):
+            bad = next(t for t in new if not _WORD_ONLY.match(t))
+            raise ValueError(f"not a word term: {bad!r}")
+        for term in new:
+            ids[term] = len(self.words)
             self.words.append(term)
-        return WORD_BASE + word_id
+        return np.fromiter(map(ids.__getitem__, terms), dtype=np.uint64, count=len(terms)) + np.uint64(WORD_BASE)
 
 
-def _han_table() -> np.ndarray:
-    """A lookup table over the BMP: True for Han code points."""
+def _bmp_table(ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """A lookup table over the BMP: True for code points in the ranges (BMP parts only)."""
     table = np.zeros(0x10000, dtype=bool)
-    for lo, hi in _HAN_RANGES:
+    for lo, hi in ranges:
         if lo < 0x10000:
             table[lo:min(hi, 0xFFFF) + 1] = True
     return table
 
 
-_HAN_BMP = _han_table()
+_HAN_BMP = _bmp_table(_HAN_RANGES)
+_WORD_BMP = _bmp_table(_WORD_RANGES)
+_SAFE_BMP = _bmp_table(SAFE_RANGES)
 
 
 def _han_mask(cps: np.ndarray) -> np.ndarray:
@@ -94,36 +103,63 @@ def _han_mask(cps: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _code_points(text: str) -> np.ndarray:
+    """The code points of a string."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+
+
+def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """The texts normalised as segmentation needs (segment._token_text), joined by "\n",
+    and the length of each normalised text.
+
+    Lower-casing the joined text at once is the same as _token_text for every text made only
+    of ASCII, BMP Han and inert separators (it keeps lengths there); only texts holding
+    other characters, found with one table lookup, go through _token_text one by one.
+    """
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    cps = _code_points(joined)
+    suspect = np.flatnonzero(~_SAFE_BMP[np.minimum(cps, 0xFFFF)] | (cps > 0xFFFF))
+    if len(suspect) == 0:
+        return joined.lower(), lengths
+    doc_of = np.repeat(np.arange(len(texts)), lengths + 1)
+    redo = set(np.unique(doc_of[suspect]).tolist())
+    normalised = [_token_text(t) if i in redo else t.lower() for i, t in enumerate(texts)]
+    return "\n".join(normalised), np.fromiter(map(len, normalised), dtype=np.int64, count=len(texts))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each run of True in a boolean array."""
+    edges = np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
 def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.ndarray]:
     """All tokens of `texts` as (document number, term code) arrays; per document the same
     multiset of terms as segment.segment(text), order not kept."""
-    normalised = [_token_text(t) for t in texts]
-    joined = "\n".join(normalised)  # "\n" separates, so no bigram spans two documents
-    starts = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        starts[1:] = np.cumsum([len(t) + 1 for t in normalised[:-1]])
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    joined, lengths = _normalised_join(texts)   # "\n" separates: no token spans two documents
+    cps = _code_points(joined)
     han = _han_mask(cps)
     next_han = np.zeros_like(han)
     next_han[:-1] = han[1:]
     bigram_at = np.flatnonzero(han & next_han)
     single_at = np.flatnonzero(han & ~next_han)
-    word_at, word_codes = [], []
-    for match in _WORD_RUN.finditer(joined):
-        word_at.append(match.start())
-        word_codes.append(table.code(match[0]))
-    positions = np.concatenate([bigram_at, single_at, np.array(word_at, dtype=np.int64)])
+    word_at, word_end = _runs(_WORD_BMP[np.minimum(cps, 0xFFFF)] & (cps <= 0xFFFF))
+    words = [joined[a:b] for a, b in zip(word_at.tolist(), word_end.tolist())]
+    positions = np.concatenate([bigram_at, single_at, word_at])
     codes = np.concatenate([(cps[bigram_at] << np.uint64(_SHIFT)) | cps[bigram_at + 1],
-                            cps[single_at], np.array(word_codes, dtype=np.uint64)])
-    docs = np.searchsorted(starts, positions, side="right") - 1
+                            cps[single_at] << np.uint64(_SHIFT), table.codes(words)])
+    # document of each position (each document and its separator)
+    docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[positions] if len(positions) \
+        else np.zeros(0, np.int64)
     return docs.astype(np.int64), codes.astype(np.uint64)
 
 
 def string_terms(term_lists: Sequence[Sequence[str]], table: TermTable) -> tuple[np.ndarray, np.ndarray]:
     """(document number, term code) arrays for fields given as ready-made word-term lists."""
-    docs = [i for i, terms in enumerate(term_lists) for _ in terms]
-    codes = [table.code(t) for terms in term_lists for t in terms]
-    return np.array(docs, dtype=np.int64), np.array(codes, dtype=np.uint64)
+    counts = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+    docs = np.repeat(np.arange(len(term_lists), dtype=np.int64), counts)
+    return docs, table.codes([t for terms in term_lists for t in terms])
 
 
 def utf16_key(term: str) -> bytes:
@@ -331,25 +367,50 @@ class BulkBuilder(Builder):
         empty = (np.zeros(0, np.int64), np.zeros(0, np.uint64))
         return [(f, *self._occurrences.get(f, empty)) for f in self._fields]
 
-    def _vocabulary(self, pieces: _Pieces, all_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each sorted unique code's rank in UTF-16 order of its term, and the piece number of
-        the term's UTF-8 text for each rank."""
-        is_word = all_codes >= WORD_BASE
-        words = [self.table.words[c - WORD_BASE] for c in all_codes[is_word].tolist()]
-        # word characters are all below U+0250: code point order is UTF-16 order, and every
-        # word sorts before every Han term (U+3007 and up, surrogates D800 and up)
-        word_order = sorted(range(len(words)), key=words.__getitem__)
-        han = all_codes[~is_word]
-        first = np.where(han > _LOW, han >> np.uint64(_SHIFT), han).astype(np.int64)
-        second = np.where(han > _LOW, han & np.uint64(_LOW), 0).astype(np.int64)
-        units = np.hstack([_utf16_units(first), _utf16_units(second)])
-        han_order = np.lexsort(units.T[::-1]) if len(han) else np.zeros(0, np.int64)
-        rank = np.empty(len(all_codes), dtype=np.int64)
-        rank[np.flatnonzero(is_word)[word_order]] = np.arange(len(words))
-        rank[np.flatnonzero(~is_word)[han_order]] = np.arange(len(words), len(all_codes))
-        word_base = pieces.add([words[i].encode() for i in word_order])
-        han_base = pieces.add_buffer(*_utf8_pieces(first[han_order], second[han_order]))
-        term_piece = np.concatenate([word_base + np.arange(len(words)), han_base + np.arange(len(han))])
+    def _word_ranks(self) -> tuple[np.ndarray, list[str]]:
+        """Each word number's rank among the table's words, and the words in that order."""
+        words = self.table.words
+        order = sorted(range(len(words)), key=words.__getitem__)  # below U+0250: UTF-16 order
+        rank = np.empty(len(words), dtype=np.uint64)
+        rank[order] = np.arange(len(words), dtype=np.uint64)
+        return rank, [words[i] for i in order]
+
+    def _collect(self) -> tuple[list, np.ndarray, list[str]]:
+        """Per field, the sorted unique (code, doc) postings with term frequencies and field
+        lengths; the sorted codes of all terms; the words in rank order."""
+        n_docs = len(self.refs)
+        doc_bits = max(n_docs - 1, 1).bit_length()
+        word_rank, words = self._word_ranks()
+        collected = []
+        for field, docs, codes in self._fields_occurrences():
+            is_word = codes >= WORD_BASE
+            codes = codes.copy()
+            codes[is_word] = word_rank[(codes[is_word] - np.uint64(WORD_BASE)).astype(np.int64)]
+            keys, tf = np.unique((codes << np.uint64(doc_bits)) | docs.astype(np.uint64), return_counts=True)
+            collected.append((field, keys >> np.uint64(doc_bits),
+                              (keys & np.uint64((1 << doc_bits) - 1)).astype(np.int64), tf,
+                              np.bincount(docs, minlength=n_docs)))
+        all_codes = np.unique(np.concatenate([c[1] for c in collected] or [np.zeros(0, np.uint64)]))
+        return collected, all_codes, words
+
+    def _vocabulary(self, pieces: _Pieces, all_codes: np.ndarray, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each sorted code's rank in UTF-16 order of its term (None when it is the code's own
+        position), and the piece number of each term's UTF-8 text, by rank."""
+        han_start = int(np.searchsorted(all_codes, np.uint64(0x3007 << _SHIFT)))
+        han = all_codes[han_start:]
+        first = (han >> np.uint64(_SHIFT)).astype(np.int64)
+        second = (han & np.uint64(_LOW)).astype(np.int64)
+        rank = None
+        if len(han) and max(int(first.max()), int(second.max())) >= 0xD800:
+            # code point order differs from UTF-16 order here: rank by code units
+            units = np.hstack([_utf16_units(first), _utf16_units(second)])
+            han_order = np.lexsort(units.T[::-1])
+            rank = np.arange(len(all_codes), dtype=np.int64)
+            rank[han_start + han_order] = np.arange(han_start, len(all_codes))
+            first, second = first[han_order], second[han_order]
+        word_base = pieces.add([words[int(c)].encode() for c in all_codes[:han_start].tolist()])
+        han_base = pieces.add_buffer(*_utf8_pieces(first, second))
+        term_piece = np.concatenate([word_base + np.arange(han_start), han_base + np.arange(len(han))])
         return rank, term_piece
 
     def serialize_json(self) -> str:
@@ -359,19 +420,22 @@ class BulkBuilder(Builder):
     def serialize_bytes(self) -> bytes:
         """The index as lunr.js 2.3.9 loads it, UTF-8 (see the module docstring for the format)."""
         n_docs = len(self.refs)
-        occurrences = self._fields_occurrences()
         pieces = _Pieces()
-        all_codes, inverse = np.unique(np.concatenate([c for _, _, c in occurrences]), return_inverse=True)
-        rank, term_piece = self._vocabulary(pieces, all_codes)
+        collected, all_codes, words = self._collect()
+        rank, term_piece = self._vocabulary(pieces, all_codes, words)
         n_terms = len(all_codes)
-        postings, df, start = [], np.zeros(n_terms, dtype=np.int64), 0
-        for field, docs, codes in occurrences:
-            term_ids = rank[inverse.ravel()[start:start + len(codes)]]
-            start += len(codes)
-            # term-major: the order of the inverted index (documents ascending within a term)
-            keys, tf = np.unique(term_ids * max(n_docs, 1) + docs, return_counts=True)
-            term_ids, doc_ids = np.divmod(keys, max(n_docs, 1))
-            postings.append((field, term_ids, doc_ids, tf, np.bincount(docs, minlength=n_docs)))
+        postings, df = [], np.zeros(n_terms, dtype=np.int64)
+        for field, codes, docs, tf, lengths in collected:
+            # postings are sorted by (code, doc): map each run of one code to its term number
+            starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) \
+                else np.zeros(0, dtype=np.int64)
+            run_terms = np.searchsorted(all_codes, codes[starts])
+            term_ids = np.repeat(run_terms, np.diff(np.append(starts, len(codes))))
+            if rank is not None:
+                term_ids = rank[term_ids]
+                order = np.argsort(term_ids, kind="stable")     # by term, then document
+                term_ids, docs, tf = term_ids[order], docs[order], tf[order]
+            postings.append((field, term_ids, docs, tf, lengths))
             df += np.bincount(term_ids, minlength=n_terms)
         idf = _idf(df, n_docs)
         numbers = pieces.add_buffer(*_decimal_pieces(np.arange(n_terms)))

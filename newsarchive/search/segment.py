@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 
 # Han: CJK Unified Ideographs and extensions A-H (BMP and astral), compatibility ideographs
 # (NFKC maps most to unified ones), and 〇 (U+3007, used in dates such as 二〇二四年).
@@ -41,8 +42,8 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _inert_separators() -> str:
-    """A regex class of non-ASCII characters that separate runs both before and after NFKC.
+def _inert_separators() -> tuple[int, ...]:
+    """Code points of non-ASCII characters that separate runs both before and after NFKC.
 
     Such a character (full-width comma, ideographic space, curly quotes, dashes, ...) is a
     separator whether or not NFKC rewrites it, never composes with a neighbour and never
@@ -60,11 +61,12 @@ def _inert_separators() -> str:
                     or any(unicodedata.combining(c) for c in nfkc)):
                 continue
             inert.append(cp)
-    return "".join(f"\\U{cp:08x}" for cp in inert)
+    return tuple(inert)
 
 
-# Characters that may change segmentation under NFKC: not ASCII, not BMP unified Han, not inert.
-_SUSPECT = re.compile(f"[^\\x00-\\x7f\\u4e00-\\u9fff{_inert_separators()}]+")
+# Characters that never change segmentation under NFKC: ASCII, BMP unified Han, inert ones.
+SAFE_RANGES = ((0x00, 0x7F), (0x4E00, 0x9FFF)) + tuple((cp, cp) for cp in _inert_separators())
+_SUSPECT = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in SAFE_RANGES) + "]+")
 
 
 def _token_text(text: str) -> str:
@@ -170,10 +172,14 @@ def _pinyin_keys(text: str) -> tuple[str, ...]:
         if kind != "han":
             continue
         syllables = [s for s in run_syllables(run) if s]
+        # slices of the run's whole spelling and initials, not joins per key
+        full = "".join(syllables)
+        initials = "".join(s[0] for s in syllables)
+        ends = list(accumulate(map(len, syllables), initial=0))
         for i in range(len(syllables)):
-            span = syllables[i:i + PINYIN_MAX_SYLLABLES]
-            keys["".join(span)] = None
-            keys["".join(s[0] for s in span)] = None
+            j = min(i + PINYIN_MAX_SYLLABLES, len(syllables))
+            keys[full[ends[i]:ends[j]]] = None
+            keys[initials[i:j]] = None
     return tuple(keys)
 
 

@@ -252,7 +252,8 @@
     var h = doc.createElement("h2");
     h.className = "search-result-title";
     var a = doc.createElement("a");
-    a.href = rootPath + d.url;
+    // article URLs are relative to the site root; anything with a scheme is not ours
+    a.href = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(d.url) ? "#" : rootPath + d.url;
     if (d.kicker) {
       var kicker = doc.createElement("span");
       kicker.className = "search-result-kicker";
@@ -311,7 +312,7 @@
     var rootPath = doc.body.getAttribute("data-root") || "../";
     var base = rootPath + "search/";
     var state = { catalog: null, shards: {}, generation: 0, query: "", hits: {}, searched: 0,
-                  results: [], loading: null };
+                  results: [], rendered: 0 };
 
     function setStatus(text) { if (status) { status.textContent = text; } }
 
@@ -336,10 +337,15 @@
     function render() {
       var catalog = state.catalog, total = catalog.shards.length, done = state.searched >= total;
       var shown = visible();
+      // results are rebuilt as shards arrive: keep the keyboard focus on the same article
+      var focused = doc.activeElement && list.contains(doc.activeElement) ? doc.activeElement.href : null;
       while (list.firstChild) { list.removeChild(list.firstChild); }
       shown.slice(0, 200).forEach(function (r) {
-        list.appendChild(renderResult(doc, rootPath, catalog, r, state.query, bodyOf(r.doc.id)));
+        var item = renderResult(doc, rootPath, catalog, r, state.query, bodyOf(r.doc.id));
+        list.appendChild(item);
+        if (focused && item.querySelector("a").href === focused) { item.querySelector("a").focus(); }
       });
+      state.rendered = Date.now();
       if (!state.query.trim()) {
         setStatus("");
         if (count) { count.textContent = ""; }
@@ -392,8 +398,10 @@
           mergeHits(state.hits, shard.search(parsed));
           state.searched = i + 1;
           state.results = rank(catalog, state.hits);
-          render();
-          next(i + 1);
+          // redraw at most every 100 ms while searching, and once at the end
+          if (i + 1 === files.length || Date.now() - state.rendered > 100) { render(); }
+          // yield to the page between shards so typing stays responsive
+          win.setTimeout(function () { next(i + 1); }, 0);
         }).catch(function (error) {
           if (generation === state.generation) { setStatus("无法读取检索分片：" + error.message); }
         });
