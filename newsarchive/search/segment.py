@@ -113,10 +113,18 @@ def segment(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1)
+def _pypinyin_data() -> tuple:
+    """pypinyin's word cutter and its phrase and character dictionaries (loaded once, late:
+    loading them takes a quarter of a second)."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+    from pypinyin.seg.mmseg import seg
+    return seg, PHRASES_DICT, PINYIN_DICT
+
+
 def han_words(run: str) -> list[str]:
     """A Han run cut into words by pypinyin's phrase dictionary (maximum matching)."""
-    from pypinyin.seg.mmseg import seg  # imported late: loading its dictionaries takes time
-    return list(seg.cut(run))
+    return list(_pypinyin_data()[0].cut(run))
 
 
 @lru_cache(maxsize=1024)
@@ -127,6 +135,18 @@ def _toneless(syllable: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    """Toneless pinyin of one word as pypinyin reads it: the phrase's reading, else each
+    character's first reading ("" for a character without one). Cached: words recur."""
+    _, phrases, characters = _pypinyin_data()
+    phrase = phrases.get(word)
+    if phrase is not None and len(phrase) == len(word):
+        return tuple(_toneless(r[0]) for r in phrase)
+    readings = (characters.get(ord(ch)) for ch in word)
+    return tuple(_toneless(r.split(",")[0]) if r else "" for r in readings)
+
+
+@lru_cache(maxsize=65536)
 def run_syllables(run: str) -> tuple[str, ...]:
     """Toneless pinyin of a Han run, one [a-z]* syllable per character (cached).
 
@@ -134,16 +154,7 @@ def run_syllables(run: str) -> tuple[str, ...]:
     seed pages), looked up directly in pypinyin's dictionaries: lazy_pinyin converts every
     syllable through its style machinery and costs five times as much. Then PINYIN_OVERRIDES.
     """
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    result: list[str] = []
-    for word in han_words(run):
-        phrase = PHRASES_DICT.get(word)
-        if phrase is not None and len(phrase) == len(word):
-            result.extend(_toneless(r[0]) for r in phrase)
-            continue
-        for ch in word:
-            readings = PINYIN_DICT.get(ord(ch))
-            result.append(_toneless(readings.split(",")[0]) if readings else "")
+    result = [s for word in _pypinyin_data()[0].cut(run) for s in _word_syllables(word)]
     for phrase, fixed in PINYIN_OVERRIDES.items():
         start = run.find(phrase)
         while start >= 0:
@@ -176,10 +187,10 @@ def _pinyin_keys(text: str) -> tuple[str, ...]:
         full = "".join(syllables)
         initials = "".join(s[0] for s in syllables)
         ends = list(accumulate(map(len, syllables), initial=0))
-        for i in range(len(syllables)):
-            j = min(i + PINYIN_MAX_SYLLABLES, len(syllables))
-            keys[full[ends[i]:ends[j]]] = None
-            keys[initials[i:j]] = None
+        n, cap = len(syllables), PINYIN_MAX_SYLLABLES
+        fulls = [full[ends[i]:ends[min(i + cap, n)]] for i in range(n)]
+        firsts = [initials[i:i + cap] for i in range(n)]
+        keys.update(dict.fromkeys(k for pair in zip(fulls, firsts) for k in pair))
     return tuple(keys)
 
 
