@@ -9,10 +9,11 @@
     their pinyin keys, so `chaoyang`, `gongjiang` and `gjxy` find names and through them
     articles, and `陈曦` or `朝阳` find the articles that name them;
   - `shards`: the shard files, newest first, with the articles each holds.
-`shards/<bucket>-<part>-<key>.json` (loaded on demand, newest first): a lunr index over the
-headline group, people/districts/tags, body and pinyin keys of the title of a bounded group of
-articles, plus the bodies for snippets. Every field is in the shard so that a query whose
-words are spread over headline and body still matches.
+`shards/<bucket>-<part>-<key>.json` (loaded on demand, newest first), for a bounded group of
+articles: `index`, a lunr index whose one field holds all their text (headline group,
+people/districts/tags, body), so that a query whose words are spread over headline and body
+still matches; `pinyin`, a lunr index over the pinyin keys of their titles; `texts`, the
+bodies for snippets.
 
 Pinyin of titles lives in the shards, not the catalog: title keys are nearly all distinct
 strings, and at 10,000 articles they alone would take the catalog past its 2 MB gzip budget;
@@ -50,17 +51,19 @@ from typing import Sequence
 from ..vocab import district_by_name, tag_by_term
 from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
-from .segment import pinyin_keys
+from .segment import pinyin_keys, preload_pinyin
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CATALOG_NAME = "catalog.json"
 SHARD_DIR = "shards"
 SHARD_SPAN = 128             # orders per bucket: about 0.5 MB gzipped of typical articles
 SHARD_MAX_CHARS = 600_000    # a bucket with more text than this is split (far below 3 MB gzip)
 LEAD_CHARS = 40              # snippet shown before the article's shard has loaded
-CATALOG_FIELDS = (("headline", 1),)
-NAME_FIELDS = (("name", 3), ("pinyin", 1))
-SHARD_FIELDS = (("headline", 1), ("meta", 1), ("body", 1), ("pinyin", 1))
+# Field names are one letter: every term of an index repeats each of its field names.
+CATALOG_FIELDS = (("h", 1),)               # headline group
+NAME_FIELDS = (("n", 3), ("p", 1))         # name (with aliases), pinyin keys
+SHARD_FIELDS = (("t", 1),)                 # headline group, people/districts/tags and body
+SHARD_PINYIN_FIELDS = (("p", 1),)          # pinyin keys of the title
 DOC_COLUMNS = ("id", "url", "title", "kicker", "subtitle", "names", "date", "page", "lead")
 NAME_KINDS = (("d", "districts"), ("t", "tags"), ("p", "people"))
 GZIP_LEVEL = 6               # what static hosts typically serve
@@ -172,7 +175,7 @@ def plan_shards(docs: Sequence[SearchDoc]) -> list[list[SearchDoc]]:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the search code: a shard built by other code is never reused from the cache."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS}".encode())
+    digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS} {SHARD_PINYIN_FIELDS}".encode())
     for name in ("segment.py", "lunrjson.py", "index.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
@@ -206,16 +209,18 @@ def _dumps(value: object) -> bytes:
 
 
 def shard_json(task: _ShardTask) -> bytes:
-    """A shard file: the bodies for snippets and a lunr index over headline, meta, body, pinyin."""
-    builder = BulkBuilder([r[0] for r in task.rows], SHARD_FIELDS, TermTable(),
-                          omit_empty_vectors=True, vectors=False)
-    builder.add_texts("headline", [r[1] for r in task.rows])
-    builder.add_texts("meta", [r[2] for r in task.rows])
-    builder.add_texts("body", [r[3] for r in task.rows])
-    builder.add_terms("pinyin", [pinyin_keys(r[4]) for r in task.rows])
+    """A shard file: the bodies for snippets, a lunr index over all the text of its articles
+    (one field: a query's terms may be spread over headline and body) and a lunr index over
+    the pinyin keys of their titles (separate: pinyin clauses are optional, never required,
+    so they need not share an index with the text, and every text term is shorter for it)."""
+    refs = [r[0] for r in task.rows]
+    text = BulkBuilder(refs, SHARD_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
+    text.add_texts("t", ["\n".join(r[1:4]) for r in task.rows])
+    pinyin = BulkBuilder(refs, SHARD_PINYIN_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
+    pinyin.add_terms("p", [pinyin_keys(r[4]) for r in task.rows])
     head = _dumps({"format": FORMAT_VERSION, "shard": task.name})
     return b"".join([head[:-1], b',"texts":', _dumps([[r[0], r[3]] for r in task.rows]),
-                     b',"index":', builder.serialize_bytes(), b"}"])
+                     b',"index":', text.serialize_bytes(), b',"pinyin":', pinyin.serialize_bytes(), b"}"])
 
 
 def catalog_names(docs: Sequence[SearchDoc]) -> list[tuple[str, str]]:
@@ -248,11 +253,11 @@ def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> byt
              [number[(kind, t)] for kind, attr in NAME_KINDS for t in getattr(d, attr) if t],
              d.date or "", d.page_label, lead(d.body)] for i, d in zip(ids, docs)]
     headlines = BulkBuilder(ids, CATALOG_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
-    headlines.add_texts("headline", [headline_text(d) for d in docs])
+    headlines.add_texts("h", [headline_text(d) for d in docs])
     name_index = BulkBuilder([base36(i) for i in range(len(names))], NAME_FIELDS, TermTable())
     texts = [name_texts(kind, text) for kind, text in names]
-    name_index.add_texts("name", ["\n".join(t) for t in texts])
-    name_index.add_terms("pinyin", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
+    name_index.add_texts("n", ["\n".join(t) for t in texts])
+    name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
     head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
                    "docs": rows, "names": [list(n) for n in names],
                    "shards": [{"file": f"{SHARD_DIR}/{t.name}", "docs": [r[0] for r in t.rows]}
@@ -272,6 +277,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; the site is published
     os.replace(tmp, path)
 
 
@@ -356,6 +362,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     pool = None
     if jobs > 1 and len(to_build) > 1:
+        preload_pinyin()  # once here, not in every forked worker
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(to_build)))
         pending = pool.map_async(_build_shard_star, [(t, out_dir, cache) for t in to_build], chunksize=1)
     try:

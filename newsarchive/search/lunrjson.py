@@ -38,17 +38,13 @@ import numpy as np
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
-from .segment import _WORD, SAFE_RANGES, _token_text
+from .segment import _WORD, HAN_RANGES, SAFE_RANGES, WORD_RANGES, _token_text
 
 _SHIFT = 21
 _LOW = (1 << _SHIFT) - 1
 WORD_BASE = 1 << 62
-_HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-               (0x20000, 0x2FA1F), (0x30000, 0x323AF))
-_WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F))  # segment._WORD
 _WORD_ONLY = re.compile(f"[{_WORD}]+\\Z")
 _JSON_UNSAFE = re.compile(r'["\\\x00-\x1f]')
-
 
 
 class TermTable:
@@ -85,19 +81,19 @@ def _bmp_table(ranges: Sequence[tuple[int, int]]) -> np.ndarray:
     return table
 
 
-_HAN_BMP = _bmp_table(_HAN_RANGES)
-_WORD_BMP = _bmp_table(_WORD_RANGES)
+_HAN_BMP = _bmp_table(HAN_RANGES)
+_WORD_BMP = _bmp_table(WORD_RANGES)
 _SAFE_BMP = _bmp_table(SAFE_RANGES)
 
 
 def _han_mask(cps: np.ndarray) -> np.ndarray:
-    """True where the code point is a Han character (same ranges as segment._HAN)."""
+    """True where the code point is a Han character (segment.HAN_RANGES)."""
     mask = _HAN_BMP[np.minimum(cps, 0xFFFF)]
     astral = np.flatnonzero(cps > 0xFFFF)
     if len(astral):
         mask[astral] = False
         values = cps[astral]
-        for lo, hi in _HAN_RANGES:
+        for lo, hi in HAN_RANGES:
             if hi > 0xFFFF:
                 mask[astral[(values >= lo) & (values <= hi)]] = True
     return mask
@@ -393,9 +389,10 @@ class BulkBuilder(Builder):
         all_codes = np.unique(np.concatenate([c[1] for c in collected] or [np.zeros(0, np.uint64)]))
         return collected, all_codes, words
 
-    def _vocabulary(self, pieces: _Pieces, all_codes: np.ndarray, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Each sorted code's rank in UTF-16 order of its term (None when it is the code's own
-        position), and the piece number of each term's UTF-8 text, by rank."""
+    def _vocabulary(self, pieces: _Pieces, all_codes: np.ndarray,
+                    words: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
+        """Each sorted code's rank in UTF-16 order of its term (None when every code's rank is
+        its position), and the piece number of each term's UTF-8 text, by rank."""
         han_start = int(np.searchsorted(all_codes, np.uint64(0x3007 << _SHIFT)))
         han = all_codes[han_start:]
         first = (han >> np.uint64(_SHIFT)).astype(np.int64)

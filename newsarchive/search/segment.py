@@ -25,10 +25,20 @@ from itertools import accumulate
 
 # Han: CJK Unified Ideographs and extensions A-H (BMP and astral), compatibility ideographs
 # (NFKC maps most to unified ones), and 〇 (U+3007, used in dates such as 二〇二四年).
-_HAN = ("\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-        "\U00020000-\U0002fa1f\U00030000-\U000323af")
-# Word characters: ASCII digits and letters, Latin-1 and Latin Extended-A/B letters.
-_WORD = "0-9a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+              (0x20000, 0x2FA1F), (0x30000, 0x323AF))
+# Word characters: ASCII digits and lowercase letters (text is lower-cased first), Latin-1
+# and Latin Extended-A/B letters.
+WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F))
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    """The inside of a regex character class for code point ranges."""
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+
+
+_HAN = _char_class(HAN_RANGES)
+_WORD = _char_class(WORD_RANGES)
 _RUN = re.compile(f"([{_HAN}]+)|([{_WORD}]+)")
 
 # Cap of a pinyin key in syllables (DESIGN: "capped at 8 syllables").
@@ -66,7 +76,7 @@ def _inert_separators() -> tuple[int, ...]:
 
 # Characters that never change segmentation under NFKC: ASCII, BMP unified Han, inert ones.
 SAFE_RANGES = ((0x00, 0x7F), (0x4E00, 0x9FFF)) + tuple((cp, cp) for cp in _inert_separators())
-_SUSPECT = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in SAFE_RANGES) + "]+")
+_SUSPECT = re.compile(f"[^{_char_class(SAFE_RANGES)}]+")
 
 
 def _token_text(text: str) -> str:
@@ -120,6 +130,11 @@ def _pypinyin_data() -> tuple:
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
     from pypinyin.seg.mmseg import seg
     return seg, PHRASES_DICT, PINYIN_DICT
+
+
+def preload_pinyin() -> None:
+    """Load pypinyin's dictionaries now (before forking workers, so they share them)."""
+    _pypinyin_data()
 
 
 def han_words(run: str) -> list[str]:

@@ -118,33 +118,44 @@
         hits[id] = { tier: tier, terms: terms };
       }
     }
-    runQuery(this.index, parsed, ["headline"], []).forEach(function (r) {
+    runQuery(this.index, parsed, ["h"], []).forEach(function (r) {
       add(r.ref, TIER_HEADLINE, matchInfo(r).terms);
     });
-    runQuery(this.namesIndex, parsed, ["name"], ["pinyin"]).forEach(function (r) {
+    runQuery(this.namesIndex, parsed, ["n"], ["p"]).forEach(function (r) {
       var terms = matchInfo(r).terms;
       (self.docsByName[parseInt(r.ref, 36)] || []).forEach(function (id) { add(id, TIER_NAME, terms); });
     });
     return hits;
   };
 
-  /** A loaded shard: its index and the body text of each of its articles. */
+  /** A loaded shard: its text and title-pinyin indexes and the body text of its articles. */
   function Shard(data) {
     var texts = {};
     data.texts.forEach(function (pair) { texts[pair[0]] = pair[1]; });
     this.texts = texts;
     this.index = lunr.Index.load(data.index);
+    this.pinyin = lunr.Index.load(data.pinyin);
   }
 
-  /** Shard matches of a parsed query: {id: {tier, terms}} (a title pinyin match is a headline match). */
+  /**
+   * Shard matches of a parsed query: {id: {tier, terms}}. Text matches count as body matches
+   * (the catalog already knows headline and name matches); title pinyin, which only a query
+   * without Han terms asks for, counts as a headline match.
+   */
   Shard.prototype.search = function (parsed) {
     var hits = {};
-    runQuery(this.index, parsed, ["headline", "meta", "body"], ["pinyin"]).forEach(function (r) {
-      var info = matchInfo(r);
-      var tier = info.fields.headline || info.fields.pinyin ? TIER_HEADLINE
-               : info.fields.meta ? TIER_NAME : TIER_BODY;
-      hits[r.ref] = { tier: tier, terms: info.terms };
+    runQuery(this.index, parsed, ["t"], []).forEach(function (r) {
+      hits[r.ref] = { tier: TIER_BODY, terms: matchInfo(r).terms };
     });
+    if (!parsed.han && parsed.words.length) {
+      this.pinyin.query(function (q) {
+        parsed.words.forEach(function (w) {
+          q.term(w, { fields: ["p"], presence: OPTIONAL, wildcard: TRAILING, usePipeline: false });
+        });
+      }).forEach(function (r) {
+        hits[r.ref] = { tier: TIER_HEADLINE, terms: matchInfo(r).terms };
+      });
+    }
     return hits;
   };
 
