@@ -254,11 +254,14 @@ def test_progress_is_shown_while_shards_load(fixture_page):
     page.wait_for_selector("body[data-search-ready]")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('正在搜索')")
     assert "已搜索 0/" in fixture_page.status()
+    # a new query while shards are still loading replaces the old one
+    page.fill("#search-input", "工匠学院")
+    page.wait_for_function("location.search.includes('%E5%B7%A5')")
     released.append(True)
     for route in held:
         route.continue_()
     fixture_page.wait_done()
-    assert fixture_page.result_paths() == _urls(expected_docs(fixture_docs(), "孟大鹏"))
+    assert fixture_page.result_paths() == _urls(expected_docs(fixture_docs(), "工匠学院"))
 
 
 def test_filters_narrow_the_results(fixture_page):

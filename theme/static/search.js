@@ -340,7 +340,8 @@
       var files = state.catalog.shards;
       for (var i = 0; i < files.length; i++) {
         var s = state.shards[files[i].file];
-        if (s && s.texts[id] !== undefined) { return s.texts[id]; }
+        // a shard still loading is a promise in the cache
+        if (s instanceof Shard && s.texts[id] !== undefined) { return s.texts[id]; }
       }
       return null;
     }
@@ -386,6 +387,9 @@
           var shard = new Shard(data);
           state.shards[file] = shard;
           return shard;
+        }, function (error) {
+          delete state.shards[file];   // let a later search try again
+          throw error;
         });
       }
       return Promise.resolve(state.shards[file]);
@@ -404,6 +408,8 @@
       var files = catalog.shards.map(function (s) { return s.file; });
       (function next(i) {
         if (generation !== state.generation || i >= files.length) { return; }
+        // fetch the next shard meanwhile (its errors are reported when its turn comes)
+        if (i + 1 < files.length) { loadShard(files[i + 1]).catch(function () {}); }
         loadShard(files[i]).then(function (shard) {
           if (generation !== state.generation) { return; }
           mergeHits(state.hits, shard.search(parsed));
