@@ -165,6 +165,8 @@ def test_shard_cache_rebuilds_only_the_changed_shard(tmp_path):
     assert len(gone) == len(new) == 1      # the changed shard's file (its name holds its key)
     assert all(before[p] == after[p] for p in before if p in after and p != CATALOG_NAME)
     assert len([s for s in plan_shards(docs) if changed in s]) == 1
+    # the cache keeps only the shards in use
+    assert len(list((cache / "search-shards").glob("*.json"))) == second.shard_count
     # a fresh output folder gets byte-identical copies from the cache
     third = build_search_index(docs2, tmp_path / "b", cache)
     assert third.shards_rebuilt == 0

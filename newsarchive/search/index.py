@@ -67,7 +67,8 @@ SHARD_PINYIN_FIELDS = (("p", 1),)          # pinyin keys of the title
 DOC_COLUMNS = ("id", "url", "title", "kicker", "subtitle", "names", "date", "page", "lead")
 NAME_KINDS = (("d", "districts"), ("t", "tags"), ("p", "people"))
 GZIP_LEVEL = 6               # what static hosts typically serve
-_SHARD_FILE = re.compile(r"^\d{5}-\d+-[0-9a-f]{12}\.json$")
+_SHARD_FILE = re.compile(r"^\d{5,}-\d+-[0-9a-f]{12}\.json$")
+_CACHE_FILE = re.compile(r"^[0-9a-f]{64}\.(json|meta)$")
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -327,6 +328,13 @@ def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult |
     return _ShardResult(task.name, meta["bytes"], False)
 
 
+def _prune_cache(cache: Path, keep: set[str]) -> None:
+    """Delete cached shards this build did not use, so the cache holds one archive's shards."""
+    for path in cache.iterdir():
+        if _CACHE_FILE.match(path.name) and path.stem not in keep:
+            path.unlink()
+
+
 def _remove_stale_shards(out_dir: Path, keep: set[str]) -> None:
     """Delete shard files of earlier builds that the new catalog no longer lists."""
     folder = out_dir / SHARD_DIR
@@ -381,6 +389,8 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
             pool.join()
     _write_atomic(out_dir / CATALOG_NAME, catalog)   # last: it lists the shards
     _remove_stale_shards(out_dir, {t.name for t in tasks})
+    if cache is not None:
+        _prune_cache(cache, {t.key for t in tasks})
     return _stats(len(docs), len(catalog), catalog_gzip, out_dir, list(results.values()),
                   time.perf_counter() - started)
 
