@@ -69,14 +69,26 @@
     });
   }
 
-  /** Which fields a lunr result matched, and how many distinct query terms. */
-  function matchInfo(result) {
-    var fields = {}, terms = 0, metadata = result.matchData.metadata;
-    Object.keys(metadata).forEach(function (term) {
-      terms += 1;
-      Object.keys(metadata[term]).forEach(function (f) { fields[f] = true; });
+  /**
+   * How many parts of the query (bigrams, characters, words) a lunr result matched: a
+   * matched term covers a bigram or word it equals, a character it starts with (wildcard),
+   * a word it starts with (pinyin prefix). Wildcard expansions do not count twice.
+   */
+  function partsMatched(result, parsed) {
+    var covered = {};
+    Object.keys(result.matchData.metadata).forEach(function (term) {
+      parsed.bigrams.forEach(function (b) { if (term === b) { covered["b" + b] = true; } });
+      parsed.chars.forEach(function (c) { if (term.indexOf(c) === 0) { covered["c" + c] = true; } });
+      parsed.words.forEach(function (w) { if (term.indexOf(w) === 0) { covered["w" + w] = true; } });
     });
-    return { fields: fields, terms: terms };
+    return Object.keys(covered).length;
+  }
+
+  /** Record a match: a doc keeps its best tier and the most query parts any index matched. */
+  function addHit(hits, id, tier, parts) {
+    var old = hits[id];
+    hits[id] = old ? { tier: Math.min(old.tier, tier), parts: Math.max(old.parts, parts) }
+                   : { tier: tier, parts: parts };
   }
 
   /** A loaded catalog: rows by id, names, the headline and names indexes, the shard list. */
@@ -107,23 +119,17 @@
   };
 
   /**
-   * Catalog matches of a parsed query: {id: {tier, terms}}. Headline matches come from the
+   * Catalog matches of a parsed query: {id: {tier, parts}}. Headline matches come from the
    * headline index; names (districts, tags, people, by text or pinyin) bring their articles.
    */
   Catalog.prototype.search = function (parsed) {
     var hits = {}, self = this;
-    function add(id, tier, terms) {
-      var old = hits[id];
-      if (!old || tier < old.tier || (tier === old.tier && terms > old.terms)) {
-        hits[id] = { tier: tier, terms: terms };
-      }
-    }
     runQuery(this.index, parsed, ["h"], []).forEach(function (r) {
-      add(r.ref, TIER_HEADLINE, matchInfo(r).terms);
+      addHit(hits, r.ref, TIER_HEADLINE, partsMatched(r, parsed));
     });
     runQuery(this.namesIndex, parsed, ["n"], ["p"]).forEach(function (r) {
-      var terms = matchInfo(r).terms;
-      (self.docsByName[parseInt(r.ref, 36)] || []).forEach(function (id) { add(id, TIER_NAME, terms); });
+      var parts = partsMatched(r, parsed);
+      (self.docsByName[parseInt(r.ref, 36)] || []).forEach(function (id) { addHit(hits, id, TIER_NAME, parts); });
     });
     return hits;
   };
@@ -138,14 +144,14 @@
   }
 
   /**
-   * Shard matches of a parsed query: {id: {tier, terms}}. Text matches count as body matches
+   * Shard matches of a parsed query: {id: {tier, parts}}. Text matches count as body matches
    * (the catalog already knows headline and name matches); title pinyin, which only a query
    * without Han terms asks for, counts as a headline match.
    */
   Shard.prototype.search = function (parsed) {
     var hits = {};
     runQuery(this.index, parsed, ["t"], []).forEach(function (r) {
-      hits[r.ref] = { tier: TIER_BODY, terms: matchInfo(r).terms };
+      addHit(hits, r.ref, TIER_BODY, partsMatched(r, parsed));
     });
     if (!parsed.han && parsed.words.length) {
       this.pinyin.query(function (q) {
@@ -153,29 +159,27 @@
           q.term(w, { fields: ["p"], presence: OPTIONAL, wildcard: TRAILING, usePipeline: false });
         });
       }).forEach(function (r) {
-        hits[r.ref] = { tier: TIER_HEADLINE, terms: matchInfo(r).terms };
+        addHit(hits, r.ref, TIER_HEADLINE, partsMatched(r, parsed));
       });
     }
     return hits;
   };
 
-  /** Merge hit maps, keeping each doc's best tier and term count. */
+  /** Merge hit maps, keeping each doc's best tier and its most query parts. */
   function mergeHits(into, hits) {
-    Object.keys(hits).forEach(function (id) {
-      var old = into[id], hit = hits[id];
-      if (!old || hit.tier < old.tier || (hit.tier === old.tier && hit.terms > old.terms)) {
-        into[id] = hit;
-      }
-    });
+    Object.keys(hits).forEach(function (id) { addHit(into, id, hits[id].tier, hits[id].parts); });
     return into;
   }
 
-  /** Ranked results: headline matches, then names, then body; more query terms first; newest first. */
+  /**
+   * Ranked results: most query parts matched first (all Han parts are required, so this
+   * ranks the optional words), then headline matches, names, body; then newest first.
+   */
   function rank(catalog, hits) {
     return Object.keys(hits).filter(function (id) { return catalog.byId[id]; }).map(function (id) {
-      return { doc: catalog.byId[id], tier: hits[id].tier, terms: hits[id].terms };
+      return { doc: catalog.byId[id], tier: hits[id].tier, parts: hits[id].parts };
     }).sort(function (a, b) {
-      return a.tier - b.tier || b.terms - a.terms || a.doc.position - b.doc.position;
+      return b.parts - a.parts || a.tier - b.tier || a.doc.position - b.doc.position;
     });
   }
 
