@@ -22,8 +22,8 @@ names (a small shared vocabulary) keep their pinyin in the catalog.
 Article indexes have no scores (`vectors=False`: empty field vectors): lunr matches and
 expands wildcards, and the browser ranks (most query parts matched, then headline, name and
 body matches, then newest first). BM25 vectors cost about as much as the postings, in bytes
-and in build time (10,000 synthetic articles: catalog 2.35 MB gzipped with them, 1.29 MB
-without; largest shard 870 KB against 323 KB; build CPU 9.2 s against 5.3 s); the small
+and in build time (10,000 synthetic articles: catalog 2.34 MB gzipped with them, 1.29 MB
+without; largest shard 833 KB against 323 KB; build CPU 9.0 s against 5.3 s); the small
 names index keeps them.
 
 Articles go to shards by `order` bucket (SHARD_SPAN consecutive orders); new articles get
