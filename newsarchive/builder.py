@@ -433,7 +433,7 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
         page_label = model.pages[entry.page].label if entry.page is not None else ""
         docs.append(SearchDoc(
             ref=article.slug, url=entry.url, title=article.title, kicker=article.kicker,
-            subtitle=article.subtitle, body="\n".join(article.paragraphs),
+            subtitle=article.subtitle, body=article.body,
             districts=article.districts, tags=article.tags, people=article.people,
             date=article.date, page=article.page, page_label=page_label,
             position=article.position, content_hash=article.content_hash,

@@ -108,5 +108,9 @@ class BuildCache:
         path = self.directory / name
         temporary = path.with_name(f".{name}.{os.getpid()}")
         with temporary.open("wb") as f:
-            pickle.dump((self.stamp, payload), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: for 100,000 articles it would hold millions of entries (~200 MB) just to
+            # share a few repeated strings; the payload has no cycles, which fast mode needs.
+            pickler.fast = True
+            pickler.dump((self.stamp, payload))
         os.replace(temporary, path)

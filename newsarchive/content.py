@@ -73,10 +73,15 @@ class Article:
     page: str                      # seed page stem; "" when the article belongs to no page
     position: int
     date: str | None               # ISO date, only when known
-    paragraphs: tuple[str, ...]    # Markdown source, one paragraph per item
+    body: str                      # Markdown paragraphs joined with "\n" (see join_paragraphs)
     summary: str                   # plain text opening for list pages
     content_hash: str
     slug_line: int                 # where the slug is set, for the duplicate-slug error
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body's Markdown paragraphs."""
+        return split_body(self.body)
 
     def credits(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The byline roles as printed (记者, 通讯员, 摄影) with the people in each."""
@@ -127,7 +132,7 @@ def parse_article(path: Path, data: bytes, vocab: Vocabulary,
     if checker.errors:
         return checker.errors
     paragraphs = split_paragraphs(body)
-    return Article(path=str(path), paragraphs=paragraphs, summary=summarize(paragraphs),
+    return Article(path=str(path), body=join_paragraphs(paragraphs), summary=summarize(paragraphs),
                    content_hash=digest or content_hash(data), slug_line=checker.line("slug"), **values)
 
 
@@ -427,6 +432,22 @@ def split_paragraphs(body: str) -> tuple[str, ...]:
     """The body's paragraphs: blocks separated by blank lines, trimmed."""
     blocks = (block.strip() for block in _BLOCK_SPLIT_RE.split(body))
     return tuple(block for block in blocks if block)
+
+
+# An article's body is kept as one string, the paragraphs joined with "\n": the form search
+# indexes, so the text is held once however many parts of the build read it. A line break inside
+# a paragraph (rare: Markdown lists, hard-wrapped lines) is kept as U+2028 LINE SEPARATOR.
+_INNER_BREAK = "\u2028"
+
+
+def join_paragraphs(paragraphs: tuple[str, ...]) -> str:
+    """The body string of `paragraphs`."""
+    return "\n".join(p.replace("\n", _INNER_BREAK) for p in paragraphs)
+
+
+def split_body(body: str) -> tuple[str, ...]:
+    """The paragraphs of a body string (the inverse of join_paragraphs)."""
+    return tuple(p.replace(_INNER_BREAK, "\n") for p in body.split("\n") if p)
 
 
 def summarize(paragraphs: tuple[str, ...], limit: int = SUMMARY_CHARS) -> str:

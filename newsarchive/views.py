@@ -59,7 +59,7 @@ class Meta:
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Teaser:
     """An article as list pages show it: headline, date, page, districts and opening words."""
 
@@ -72,16 +72,10 @@ class Teaser:
     page: Link | None
     districts: tuple[Link, ...]
     summary: str
+    key: str    # repr of the fields above, made once: each list page's fingerprint repeats it
 
-
-@dataclass(frozen=True, slots=True)
-class Headline:
-    """An article as a related-articles list shows it: title, link, date."""
-
-    title: str
-    url: str
-    date: str
-    iso_date: str
+    def __repr__(self) -> str:
+        return f"Teaser{self.key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +107,7 @@ class ArticleView:
     page_size: int
     previous: Link | None
     next: Link | None
-    related: tuple[Headline, ...]
+    related: tuple[Teaser, ...]                # shown as headlines with dates
     body_html: Markup
     jsonld: Markup
 
@@ -253,6 +247,8 @@ class Views:
         self.urls = model.urls
         config = model.config
         self.site = SiteInfo(config.title, config.description, config.base_url, config.language)
+        # An article's teaser shows on several lists; made once here, before workers fork.
+        self.teasers = [self._make_teaser(entry) for entry in model.articles]
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -278,11 +274,14 @@ class Views:
 
     def teaser(self, index: int) -> Teaser:
         """The list view of the article at `index`."""
-        entry = self.model.articles[index]
+        return self.teasers[index]
+
+    def _make_teaser(self, entry: SiteArticle) -> Teaser:
+        """The list view of one article."""
         article = entry.article
-        return Teaser(article.title, article.kicker, entry.url, article.kind,
-                      display_date(article.date), article.date or "", self._page_link(entry),
-                      self._district_links(entry), article.summary)
+        fields = (article.title, article.kicker, entry.url, article.kind, display_date(article.date),
+                  article.date or "", self._page_link(entry), self._district_links(entry), article.summary)
+        return Teaser(*fields, key=repr(fields))
 
     def _page_link(self, entry: SiteArticle) -> Link | None:
         """A link to the article's newspaper page."""
@@ -304,7 +303,7 @@ class Views:
             roles.setdefault(role, []).append(Link(group.name, group.urls[0]))
         return tuple(Byline(role, tuple(people)) for role, people in roles.items())
 
-    def related(self, entry: SiteArticle) -> tuple[Headline, ...]:
+    def related(self, entry: SiteArticle) -> tuple[Teaser, ...]:
         """Articles sharing most tags and districts, among the nearest in time in each group."""
         scores: dict[int, int] = {}
         groups = [(self.model.tags[i], 2) for i in entry.tags]
@@ -317,14 +316,9 @@ class Views:
             for other in members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]:
                 if other != entry.index:
                     scores[other] = scores.get(other, 0) + weight
-        best = sorted(scores, key=lambda i: (-scores[i], abs(i - entry.index), i))[:RELATED]
-        return tuple(self.headline(i) for i in best)
-
-    def headline(self, index: int) -> Headline:
-        """The short view of the article at `index`."""
-        entry = self.model.articles[index]
-        return Headline(entry.article.title, entry.url, display_date(entry.article.date),
-                        entry.article.date or "")
+        me = entry.index
+        best = sorted((-score, abs(other - me), other) for other, score in scores.items())[:RELATED]
+        return tuple(self.teasers[other] for _, _, other in best)
 
     def pager(self, urls: tuple[str, ...], number: int) -> Pager:
         """Pagination for page `number` of the list pages at `urls`."""

@@ -55,13 +55,16 @@ def served(tmp_path_factory):
         yield server
 
 
-def open_page(browser, served, path: str, width: int, height: int):
-    """A page at `path` in a fresh tab of the given size, with its console errors collected."""
+def open_page(browser, served, path: str, width: int, height: int, dialogs: list[str] | None = None):
+    """A page at `path` in a fresh tab of the given size, with its console errors (and any
+    dialogs it opens) collected."""
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    if dialogs is not None:
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     response = page.goto(served.base_url + path, wait_until="load")
     assert response is not None and response.status == 200, path
     return page, errors
@@ -80,10 +83,8 @@ def test_no_horizontal_overflow_and_no_console_errors(browser, served, path, wid
 
 
 def test_hostile_title_is_inert_text_in_the_browser(browser, served):
-    page, errors = open_page(browser, served, "articles/xss-test-article/index.html", 1280, 800)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.reload(wait_until="load")
+    page, errors = open_page(browser, served, "articles/xss-test-article/index.html", 1280, 800, dialogs)
     assert page.inner_text("h1") == "<script>alert(1)</script> {{ 7*7 }}"
     assert dialogs == [] and errors == []
     page.close()
