@@ -25,6 +25,30 @@ def _line_of(text: str, stem: str) -> int | None:
     return None
 
 
+def _page_meta(stem: str, entry: object) -> PageMeta:
+    """One page's metadata; ValueError saying what is wrong with it."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"'{stem}' must be a table: [{stem}] with date, number, name")
+    unknown = set(entry) - {"date", "number", "name"}
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))} for page {stem}")
+    date = entry.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"date of page {stem} is not YYYY-MM-DD: {date!r}") from None
+    if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+        raise ValueError(f"date of page {stem} must be a date such as 2024-11-20")
+    number = entry.get("number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < 1):
+        raise ValueError(f"number (版次) of page {stem} must be a positive integer")
+    name = entry.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ValueError(f"name (版名) of page {stem} must be a string")
+    return PageMeta(date, number, name)
+
+
 def load_pages_meta(path: Path) -> dict[str, PageMeta]:
     """Page stem -> PageMeta; a missing file means no page is dated (dates are never invented)."""
     if not path.exists():
@@ -36,26 +60,9 @@ def load_pages_meta(path: Path) -> dict[str, PageMeta]:
         raise ArchiveError(f"invalid TOML: {exc}", path) from exc
     meta: dict[str, PageMeta] = {}
     for stem, entry in data.items():
-        line = _line_of(text, stem)
-        if not isinstance(entry, dict):
-            raise ArchiveError(f"'{stem}' must be a table: [{stem}] with date, number, name", path, line)
-        unknown = set(entry) - {"date", "number", "name"}
-        if unknown:
-            raise ArchiveError(f"unknown key(s) {', '.join(sorted(unknown))} for page {stem}", path, line,
-                               hint="keys: date, number, name")
-        date = entry.get("date")
-        if isinstance(date, str):
-            try:
-                date = dt.date.fromisoformat(date)
-            except ValueError as exc:
-                raise ArchiveError(f"date of page {stem} is not YYYY-MM-DD: {date!r}", path, line) from exc
-        if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
-            raise ArchiveError(f"date of page {stem} must be a date such as 2024-11-20", path, line)
-        number = entry.get("number")
-        if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < 1):
-            raise ArchiveError(f"number (版次) of page {stem} must be a positive integer", path, line)
-        name = entry.get("name")
-        if name is not None and not isinstance(name, str):
-            raise ArchiveError(f"name (版名) of page {stem} must be a string", path, line)
-        meta[stem] = PageMeta(date, number, name)
+        try:
+            meta[stem] = _page_meta(stem, entry)
+        except ValueError as exc:
+            # Line numbers are looked up only for the error: scanning per stem is quadratic.
+            raise ArchiveError(str(exc), path, _line_of(text, stem), hint="keys: date, number, name") from exc
     return meta

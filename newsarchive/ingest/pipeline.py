@@ -101,7 +101,7 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
     manifest, warning = load_manifest(content)
     if warning:
         report.notes.append(warning)
-    before = manifest.to_json()
+    changed = False
     if manifest.rules != rules.fingerprint and manifest.pages:
         report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
     _copy_pages_meta(seeds, content)
@@ -110,13 +110,13 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
     orphans = _orphan_files(content, existing - manifest.slugs())
     for n, path in enumerate(pages, start=1):
         try:
-            _ingest_page(path, content, rules, manifest, taken, orphans, report)
+            changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
         except ArchiveError as exc:
             report.errors.append(str(exc))
         if verbose and len(pages) >= 200 and n % 100 == 0:
             print(f"ingest: {n}/{len(pages)} pages", file=sys.stderr, flush=True)
-    manifest.rules = rules.fingerprint
-    if manifest.to_json() != before:
+    if changed or manifest.rules != rules.fingerprint:
+        manifest.rules = rules.fingerprint
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
     _finish(report, verbose, started)
     return report
@@ -142,8 +142,9 @@ def _finish(report: IngestReport, verbose: bool, started: float) -> None:
 
 
 def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
-                 taken: set[str], orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> None:
-    """Ingest one page: skip it if unchanged, else plan every file first and then write."""
+                 taken: set[str], orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> bool:
+    """Ingest one page: skip it if unchanged, else plan every file first and then write.
+    Returns whether the page's manifest record changed."""
     text = read_page(path)
     report.pages_read += 1
     stem = path.stem
@@ -153,7 +154,7 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     if record and record.text_sha256 == text_hash and manifest.rules == rules.fingerprint:
         report.pages_unchanged += 1
         report.unchanged += sum(1 for a in record.articles if not a.deleted)
-        return
+        return False
     if not text.strip():
         raise ArchiveError("page is empty", path)
     split = split_page(text, rules.rubrics)
@@ -165,6 +166,7 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     old = record.articles if record else orphans.pop(stem, [])
     new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report))
     manifest.pages[stem] = new_record
+    return new_record != record
 
 
 def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticle | None:
