@@ -91,7 +91,9 @@ class Credit:
 
 def split_photo_credit(text: str) -> tuple[str, Credit | None]:
     """Take a trailing `本报记者 孙妍 摄` or `… 摄影报道` off a paragraph (or a whole credit line)."""
-    m = _CREDIT_TAIL.search(text)
+    if not text.rstrip("）)").endswith(("摄", "摄影报道")):
+        return text, None       # the common case, decided without scanning the paragraph
+    m = _CREDIT_TAIL.search(text, max(0, len(text) - 60))
     if not m:
         return text, None
     before = text[:m.start()].rstrip()
@@ -104,7 +106,9 @@ def split_photo_credit(text: str) -> tuple[str, Credit | None]:
 
 def split_source(text: str) -> tuple[str, str | None]:
     """Take a trailing `转自《中工网》` off a paragraph and return the source's name."""
-    m = _SOURCE_TAIL.search(text)
+    if not text.rstrip("）)").endswith("》"):
+        return text, None
+    m = _SOURCE_TAIL.search(text, max(0, len(text) - 50))
     if not m:
         return text, None
     return text[:m.start()].rstrip(), m.group("source").strip()

@@ -1,21 +1,25 @@
 """Pinyin slugs for articles: short, unique across the archive, assigned once."""
 from __future__ import annotations
 
-import re
-
-from pypinyin import Style, lazy_pinyin
+from ..search.segment import run_syllables, runs
 
 MAX_SYLLABLES = 9   # DESIGN.md: chao-yang-qu-ju-ban-chan-ye-gong-ren
 
 
 def pinyin_slug(text: str, max_syllables: int = MAX_SYLLABLES) -> str:
-    """`朝阳区举办产业工人…` -> `chao-yang-qu-ju-ban-chan-ye-gong-ren` (pypinyin's phrase
-    dictionary reads 朝阳 as chao-yang); Latin and digits are kept, everything else dropped."""
+    """`朝阳区举办产业工人…` -> `chao-yang-qu-ju-ban-chan-ye-gong-ren`; Latin and digits kept.
+
+    The readings are search's (pypinyin's dictionaries with the archive's overrides, 朝阳 is
+    chao-yang), so a slug and the pinyin search keys never disagree."""
     words: list[str] = []
-    # pypinyin is slow per character; a slug never needs more than the title's first words.
-    for chunk in lazy_pinyin(text[:max_syllables + 8], style=Style.NORMAL, errors=lambda s: re.findall(r"[A-Za-z0-9]+", s)):
-        words += re.findall(r"[a-z0-9]+", chunk.lower().replace("ü", "v"))
-    return "-".join(words[:max_syllables]) or "article"
+    for kind, run in runs(text[:max_syllables + 12]):
+        if kind == "han":
+            words += [s.replace("ü", "v") for s in run_syllables(run) if s]
+        else:
+            words.append("".join(ch for ch in run if ch.isascii() and ch.isalnum()))
+        if len(words) >= max_syllables:
+            break
+    return "-".join(w for w in words[:max_syllables] if w) or "article"
 
 
 def unique_slug(base: str, taken: set[str]) -> str:

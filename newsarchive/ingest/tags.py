@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 import ahocorasick
@@ -9,7 +10,7 @@ import ahocorasick
 from ..vocab import Tag, load_tags
 
 BODY_MENTIONS = 2   # a topic named in this many body sentences is what the story is about
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 class TagMatcher:
@@ -36,10 +37,13 @@ class TagMatcher:
         """Terms named in the headline group, or in at least two sentences of the body (a list
         such as 劳动竞赛、岗位练兵 in one sentence is one passing mention), in vocabulary order."""
         chosen = set(self._count(headline, True))
-        sentences: Counter[str] = Counter()
-        for sentence in _SENTENCE.findall(body):
-            sentences.update(set(self._count(sentence, False)))
-        chosen |= {t for t, n in sentences.items() if n >= BODY_MENTIONS}
+        ends = [m.end() for m in _SENTENCE_END.finditer(body)]
+        seen: set[tuple[str, int]] = set()     # (term, sentence number)
+        for end, (term, title_only) in self.automaton.iter_long(body):
+            if not title_only:
+                seen.add((term, bisect_left(ends, end)))
+        per_term = Counter(term for term, _ in seen)
+        chosen |= {t for t, n in per_term.items() if n >= BODY_MENTIONS}
         return sorted(chosen, key=self.order.get)
 
 
