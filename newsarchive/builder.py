@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .cache import BuildCache, BuildState, code_stamp, tree_stamp
+from .cache import BuildCache, BuildState, Stamps, make_stamps
 from .config import SiteConfig
 from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
@@ -69,8 +69,7 @@ def resolve_jobs(jobs: int | None) -> int:
 class Inputs:
     """The stamps and file list that decide whether, and how much, to rebuild."""
 
-    code: str
-    render: str
+    stamps: Stamps
     content_stats: list[tuple[str, int, int]]
 
 
@@ -108,22 +107,23 @@ class SiteBuild:
     def _build(self) -> None:
         """The story of a build."""
         inputs = self.stage("scan", self.scan_inputs)
-        cache = BuildCache.for_output(self.out, inputs.code)
+        cache = BuildCache.for_output(self.out)
         state = cache.load_state()
         if state and self._unchanged(inputs, state):
             self.report.mode = "unchanged"
             return
-        loaded = self.stage("load", self.load, cache)
+        loaded = self.stage("load", self.load, cache, inputs.stamps.parse)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)
         outputs, extras = model.outputs(), extra_outputs(model)
         self.fail_on(self.stage("check", check_output_paths, outputs + extras))
         digest = content_digest(loaded)
-        incremental = bool(state and state.render_stamp == inputs.render and (self.out / "index.html").exists())
+        incremental = bool(state and state.stamps.page == inputs.stamps.page
+                           and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
-        if incremental and state and state.content_digest == digest:
+        if incremental and state and state.content_digest == digest and state.stamps == inputs.stamps:
             # Only file times changed: nothing to render; remember the new times.
-            cache.save(BuildState(inputs.code, inputs.render, settled(inputs.content_stats), digest, previous),
+            cache.save(BuildState(inputs.stamps, settled(inputs.content_stats), digest, previous),
                        settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
@@ -138,7 +138,7 @@ class SiteBuild:
         else:
             self.stage("swap", self.swap_in, target)
         self.stage("cache", cache.save,
-                   BuildState(inputs.code, inputs.render, settled(inputs.content_stats), digest, manifest),
+                   BuildState(inputs.stamps, settled(inputs.content_stats), digest, manifest),
                    settled_files(loaded.files))
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
@@ -165,19 +165,16 @@ class SiteBuild:
         if not self.content.is_dir():
             raise ArchiveError("content directory not found", self.content,
                                hint="run `python build.py ingest` first, or pass --content DIR")
-        code = code_stamp()
-        render = hashlib.blake2b(f"{code} {tree_stamp(self.theme)} {self.config!r}".encode(),
-                                 digest_size=16).hexdigest()
-        return Inputs(code, render, scan_content(self.content))
+        return Inputs(make_stamps(self.theme, repr(self.config)), scan_content(self.content))
 
     def _unchanged(self, inputs: Inputs, state: BuildState) -> bool:
         """Nothing changed since the last build: same code, theme, settings and file stats."""
-        return (state.render_stamp == inputs.render and state.content_stats == inputs.content_stats
+        return (state.stamps == inputs.stamps and state.content_stats == inputs.content_stats
                 and (self.out / "index.html").exists())
 
-    def load(self, cache: BuildCache) -> ContentLoad:
+    def load(self, cache: BuildCache, parse_stamp: str) -> ContentLoad:
         """Load every article, reusing cached parses of unchanged files."""
-        parses = cache.load_parses()
+        parses = cache.load_parses(parse_stamp)
         for note in cache.notes:
             self.say(note)
         loaded = load_content(self.content, parses, self.jobs, Vocabulary.load())

@@ -1,7 +1,10 @@
 """The build cache under `<out's parent>/.cache/<out's name>/`: parsed content and what was written.
 
-Both files carry a format number and the build's code stamp; a cache that is missing, corrupt or
-written by another version is ignored (the build says so and starts from scratch).
+Three stamps say what a cached result was made with, so that a change invalidates only what it
+can affect: the parse stamp (content reader, vocabularies, PyYAML) guards parsed articles; the
+page stamp (site code, its libraries, theme, settings) decides between an incremental and a full
+render; the search stamp (the search package) only makes the search stage run again. A cache
+file that is missing, unreadable or of another format is ignored, and the build says so.
 """
 from __future__ import annotations
 
@@ -9,39 +12,58 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from importlib import metadata
+from pathlib import Path
 
 from .content import CachedFile
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What each stamp covers, relative to the package (a folder name covers the folder).
+PARSE_CODE = ("content.py", "vocab.py", "errors.py", "data", "ingest/pages_meta.py")
+PAGE_CODE = (*PARSE_CODE, "__init__.py", "config.py", "model.py", "views.py", "render.py", "builder.py",
+             "cache.py")
+SEARCH_CODE = ("search",)
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """Hashes of what the build's results are made with."""
+
+    parse: str
+    page: str
+    search: str
 
 
 @dataclass
 class BuildState:
     """What the last successful build saw and wrote."""
 
-    parse_stamp: str                       # code and vocabularies the parses were made with
-    render_stamp: str                      # code, theme and settings the pages were made with
+    stamps: Stamps
     content_stats: list[tuple[str, int, int]]
     content_digest: str                    # names and hashes of every article file
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
 
 
-def code_stamp() -> str:
-    """A hash of the site code, vocabularies and the libraries whose output ends up in pages."""
-    digest = hashlib.blake2b(digest_size=16)
+def make_stamps(theme: Path, settings: str) -> Stamps:
+    """The stamps of this build: code, library versions, theme files and settings."""
     # Versions from package metadata: importing pypinyin just to ask would cost half a second.
-    versions = [metadata.version(name) for name in ("jinja2", "markdown", "pypinyin", "PyYAML", "lunr")]
-    digest.update(f"{CACHE_FORMAT} {versions}".encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        relative = path.relative_to(PACKAGE_DIR)
-        # Ingest code does not shape the site (except the pages.toml reader); the rest does.
-        shapes_site = relative.parts[0] != "ingest" or relative.name == "pages_meta.py"
-        if path.is_file() and shapes_site and path.suffix in (".py", ".toml", ".json", ".txt"):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    parse = _hash([metadata.version("PyYAML")], PARSE_CODE)
+    page = _hash([parse, *(metadata.version(n) for n in ("jinja2", "markdown", "pypinyin")),
+                  tree_stamp(theme), settings], PAGE_CODE)
+    search = _hash([metadata.version("lunr")], SEARCH_CODE)
+    return Stamps(parse, page, search)
+
+
+def _hash(values: list[str], parts: tuple[str, ...]) -> str:
+    """A hash of `values` and of the package files under `parts`."""
+    digest = hashlib.blake2b(f"{CACHE_FORMAT} {values}".encode(), digest_size=16)
+    for part in parts:
+        root = PACKAGE_DIR / part
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if path.suffix in (".py", ".toml", ".json", ".txt"):
+                digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -58,30 +80,36 @@ def tree_stamp(root: Path) -> str:
 class BuildCache:
     """Reads and writes the cache files; collects notes on why a cache was not used."""
 
-    def __init__(self, directory: Path, stamp: str) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.stamp = stamp
         self.notes: list[str] = []
 
     @classmethod
-    def for_output(cls, out: Path, stamp: str) -> "BuildCache":
+    def for_output(cls, out: Path) -> "BuildCache":
         """The cache that belongs to output directory `out`."""
-        return cls(out.resolve().parent / ".cache" / out.resolve().name, stamp)
+        return cls(out.resolve().parent / ".cache" / out.resolve().name)
 
     def load_state(self) -> BuildState | None:
         """The last build's state, if usable."""
         state = self._read("state.pickle")
         return state if isinstance(state, BuildState) else None
 
-    def load_parses(self) -> dict[str, CachedFile]:
-        """Cached parses of content files by file name, if usable."""
-        parses = self._read("content.pickle")
-        return parses if isinstance(parses, dict) else {}
+    def load_parses(self, parse_stamp: str) -> dict[str, CachedFile]:
+        """Cached parses of content files by file name, if made by the same content reader."""
+        payload = self._read("content.pickle")
+        if not isinstance(payload, tuple) or len(payload) != 2:
+            return {}
+        stamp, parses = payload
+        if stamp != parse_stamp:
+            self.notes.append(f"parsed content in {self.directory} was made by another version "
+                              "of the content reader; ignored")
+            return {}
+        return parses
 
     def save(self, state: BuildState, parses: dict[str, CachedFile]) -> None:
         """Write both files (each atomically)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._write("content.pickle", parses)
+        self._write("content.pickle", (state.stamps.parse, parses))
         self._write("state.pickle", state)
 
     def _read(self, name: str) -> object | None:
@@ -94,11 +122,11 @@ class BuildCache:
             return None
         try:
             with path.open("rb") as f:
-                stamp, payload = pickle.load(f)
+                version, payload = pickle.load(f)
         except Exception as exc:  # any damage at all means: do not trust it
             self.notes.append(f"build cache {path} is unreadable ({type(exc).__name__}); ignored")
             return None
-        if stamp != self.stamp:
+        if version != CACHE_FORMAT:
             self.notes.append(f"build cache {path} is from another version of the code; ignored")
             return None
         return payload
@@ -112,5 +140,5 @@ class BuildCache:
             # No memo: for 100,000 articles it would hold millions of entries (~200 MB) just to
             # share a few repeated strings; the payload has no cycles, which fast mode needs.
             pickler.fast = True
-            pickler.dump((self.stamp, payload))
+            pickler.dump((CACHE_FORMAT, payload))
         os.replace(temporary, path)

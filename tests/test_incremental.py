@@ -168,6 +168,7 @@ def test_a_theme_change_rebuilds_everything(archive, tmp_path):
     footer.write_text(footer.read_text(encoding="utf-8").replace("订阅（Atom）", "订阅"), encoding="utf-8")
     report = build(content, out, theme=theme)
     assert report.ok and report.mode == "full"
+    assert report.counts["parsed"] == 0  # the theme does not touch parsed content: that cache holds
     assert "订阅（Atom）" not in (out / "index.html").read_text(encoding="utf-8")
 
 
