@@ -1,6 +1,7 @@
 """Helpers for the search tests: find node (fail under CI, skip locally) and run JS with it."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -40,6 +41,11 @@ def run_node(script: str, payload: object, timeout: float = 120) -> object:
     if proc.returncode != 0:
         raise AssertionError(f"node failed ({proc.returncode}):\n{proc.stderr}")
     return json.loads(proc.stdout)
+
+
+def read_search_json(path: Path) -> object:
+    """A search file as written (gzip-compressed JSON), decompressed and parsed."""
+    return json.loads(gzip.decompress(Path(path).read_bytes()).decode("utf-8"))
 
 
 # ---- search fixtures and the oracle the node/browser results are checked against ----------

@@ -4,6 +4,11 @@ Two sites: the fixture archive (tests/search_support.fixture_docs, with a hostil
 astral characters) behind a minimal page of our own, and the real seed archive built with
 `python build.py build`. Expected articles always come from the data (search_support's
 oracle), never from the index under test.
+
+The search files are gzip as stored. Python's http.server, like GitHub Pages, sends them as
+application/gzip without Content-Encoding, so search.js decompresses them itself; one test
+serves them with Content-Encoding: gzip instead (the browser then decompresses them first),
+another takes DecompressionStream away.
 """
 from __future__ import annotations
 
@@ -42,9 +47,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(www: Path):
+class _EncodingHandler(_QuietHandler):
+    """Sends .gz files as the JSON they hold, with Content-Encoding: gzip (as some servers
+    configured for precompressed files do): the browser decompresses them before search.js."""
+
+    def end_headers(self):
+        if self.path.split("?")[0].endswith(".json.gz"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+    def guess_type(self, path):
+        return "application/json" if str(path).endswith(".json.gz") else super().guess_type(path)
+
+
+def _serve(www: Path, handler_class=_QuietHandler):
     """Serve `www` on a free localhost port in a thread; returns (server, base URL of SUBPATH)."""
-    handler = functools.partial(_QuietHandler, directory=str(www))
+    handler = functools.partial(handler_class, directory=str(www))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{SUBPATH}"
@@ -65,14 +83,20 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory):
+def fixture_www(tmp_path_factory):
     """The fixture archive's search files, the theme's static files and the minimal page."""
     www = tmp_path_factory.mktemp("www")
     site = www / SUBPATH.strip("/")
     build_search_index(fixture_docs(), site / "search", None)
     shutil.copytree(STATIC, site / "static")
     shutil.copy(FIXTURES / "search" / "index.html", site / "search" / "index.html")
-    server, base = _serve(www)
+    return www
+
+
+@pytest.fixture(scope="module")
+def fixture_site(fixture_www):
+    """The fixture site served as GitHub Pages does (.gz as application/gzip, no encoding)."""
+    server, base = _serve(fixture_www)
     yield base
     server.shutdown()
 
@@ -249,7 +273,7 @@ def test_progress_is_shown_while_shards_load(fixture_page):
             route.continue_()
         else:
             held.append(route)
-    page.route("**/shards/*.json", shard)
+    page.route("**/shards/*.json.gz", shard)
     page.goto(fixture_page.base + "search/index.html?q=" + urllib.parse.quote("孟大鹏"))
     page.wait_for_selector("body[data-search-ready]")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('正在搜索')")
@@ -275,6 +299,39 @@ def test_filters_narrow_the_results(fixture_page):
     fixture_page.page.select_option("#search-district", "")
     fixture_page.page.select_option("#search-tag", "工匠学院")
     assert fixture_page.result_paths() == _urls(d for d in docs if "工匠学院" in d.tags)
+
+
+def test_search_files_are_served_as_stored_gzip(fixture_page):
+    response = fixture_page.page.request.get(fixture_page.base + "search/catalog.json.gz")
+    assert response.ok and response.headers["content-type"] == "application/gzip"
+    assert "content-encoding" not in response.headers
+    assert response.body()[:2] == b"\x1f\x8b"
+
+
+def test_server_content_encoding_is_handled(browser, fixture_www):
+    server, base = _serve(fixture_www, _EncodingHandler)
+    page = SearchPage(browser, base)
+    try:
+        response = page.page.request.get(base + "search/catalog.json.gz")
+        assert response.headers.get("content-encoding") == "gzip"
+        for query in ("工匠学院", "孟大鹏", "chaoyang"):
+            page.open(query)
+            assert page.result_paths() == _urls(expected_docs(fixture_docs(), query)), query
+        assert page.errors == [] and page.dialogs == []
+    finally:
+        page.close()
+        server.shutdown()
+
+
+def test_browser_without_decompression_is_told_so(browser, fixture_site):
+    page = SearchPage(browser, fixture_site)
+    page.page.add_init_script("delete window.DecompressionStream;")
+    page.page.goto(fixture_site + "search/index.html?q=" + urllib.parse.quote("工匠"))
+    page.page.wait_for_function("!document.getElementById('search-status').textContent.includes('正在载入')"
+                                " && document.getElementById('search-status').textContent.length > 0")
+    assert "DecompressionStream" in page.status() and "浏览器" in page.status()
+    assert page.results() == [] and page.errors == []
+    page.close()
 
 
 # ---- the real seed archive, built by the site builder -----------------------------------

@@ -2,6 +2,7 @@
 vendored lunr.js, shard caching, determinism across jobs."""
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from collections import Counter
@@ -11,12 +12,12 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
-from newsarchive.search.index import (CATALOG_NAME, SHARD_DIR, build_search_index, doc_id,
-                                      plan_shards)
+from newsarchive.search.index import (CATALOG_NAME, SHARD_DIR, base36, build_search_index,
+                                      doc_id, gzip_bytes, plan_shards)
 from newsarchive.search.lunrjson import BulkBuilder, TermTable, tokenize, utf16_key
 from newsarchive.search.segment import normalize, runs, segment
 from search_support import (HOSTILE_TITLE, expected_ids, fixture_docs, node_search,
-                            seed_paragraphs)
+                            read_search_json, run_node, seed_paragraphs)
 
 QUERIES = ["工匠学院", "孟大鹏", "陈曦", "朝阳", "chaoyang", "gongjiang", "gjxy", "暖", "SMC", "smc",
            "2024年", "“产改”", "工匠:学院", "𠀀", "新𠀀", "😀", "职工之家", "img", "ＳＭＣ",
@@ -93,22 +94,115 @@ def test_bulk_tokenizer_counts_what_segment_counts():
 
 def test_catalog_and_shards_are_written(built):
     out, stats = built
-    catalog = json.loads((out / CATALOG_NAME).read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == [CATALOG_NAME, SHARD_DIR] == ["catalog.json.gz", "shards"]
+    catalog = read_search_json(out / CATALOG_NAME)
     assert catalog["lunr"] == "2.3.9" and catalog["index"]["pipeline"] == []
     assert catalog["namesIndex"]["pipeline"] == []
     files = [s["file"] for s in catalog["shards"]]
     assert len(files) == stats.shard_count >= 3
     assert sorted(p.relative_to(out).as_posix() for p in (out / SHARD_DIR).iterdir()) == sorted(files)
-    for file in files:
-        shard = json.loads((out / file).read_text(encoding="utf-8"))
-        assert shard["index"]["pipeline"] == []
+    assert all(f.endswith(".json.gz") for f in files)
+    shards = [read_search_json(out / file) for file in files]
+    for shard in shards:
+        assert shard["index"]["pipeline"] == [] and shard["pinyin"]["pipeline"] == []
     # newest first, and every article in exactly one shard
     docs = fixture_docs()
     newest_first = [doc_id(d) for d in sorted(docs, key=lambda d: -d.order)]
-    assert [i for s in catalog["shards"] for i in s["docs"]] == newest_first
-    assert [row[0] for row in catalog["docs"]] == newest_first
-    assert HOSTILE_TITLE in [row[2] for row in catalog["docs"]]
+    assert [ref for shard in shards for ref, _ in shard["texts"]] == newest_first
+    assert [s["count"] for s in catalog["shards"]] == [len(shard["texts"]) for shard in shards]
+    # display data by column: every column holds one value per article
+    assert len(catalog["docs"]) == len(catalog["columns"])
+    assert {len(column) for column in catalog["docs"]} == {len(docs)}
+    rows = [dict(zip(catalog["columns"], values)) for values in zip(*catalog["docs"])]
+    assert [row["id"] for row in rows] == newest_first
+    assert HOSTILE_TITLE in [row["title"] for row in rows]
     assert stats.shards_rebuilt == stats.shard_count and stats.shards_reused == 0
+    # sizes: as stored (gzip) and decompressed
+    assert stats.catalog_bytes == (out / CATALOG_NAME).stat().st_size
+    assert stats.catalog_json_bytes == len(gzip.decompress((out / CATALOG_NAME).read_bytes()))
+    stored = {f: (out / f).stat().st_size for f in files}
+    largest = max(files, key=lambda f: (stored[f], f))
+    assert stats.max_shard_bytes == stored[largest]
+    assert stats.max_shard_json_bytes == len(gzip.decompress((out / largest).read_bytes()))
+    assert stats.total_bytes == stats.catalog_bytes + sum(stored.values())
+    assert stats.total_json_bytes == stats.catalog_json_bytes + sum(
+        len(gzip.decompress((out / f).read_bytes())) for f in files)
+
+
+def test_files_are_deterministic_gzip(built):
+    out, _ = built
+    for path in [out / CATALOG_NAME, *sorted((out / SHARD_DIR).iterdir())]:
+        data = path.read_bytes()
+        # one gzip member: magic, deflate, no flags, no time, OS "unknown"; no file name in it
+        assert data[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", path
+        text = gzip.decompress(data)
+        assert gzip_bytes(text) == data
+        json.loads(text)
+    assert gzip.decompress(gzip_bytes(b"")) == b""
+
+
+def _compact_pair(docs: list[dict], fields: list[str]) -> tuple[str, str]:
+    """An index without vectors in the compact form and in lunr's form."""
+    builder = BulkBuilder([d["id"] for d in docs], [(f, 1) for f in fields], TermTable(),
+                          omit_empty_vectors=True, vectors=False)
+    for field in fields:
+        builder.add_texts(field, [d[field] for d in docs])
+    return builder.serialize_compact_bytes().decode(), builder.serialize_json()
+
+
+def test_compact_index_expands_to_the_lunr_serialisation():
+    rng = random.Random(11)
+    text = "\n".join(seed_paragraphs())
+    docs = []
+    for i in range(80):
+        at = rng.randrange(len(text) - 400)
+        head = text[at:at + rng.randint(0, 30)] + ("𠀀新字😀ＳＭＣ2024年café" if i % 7 == 0 else "")
+        docs.append({"id": base36(i * 37), "h": head, "b": "" if i % 5 == 0 else text[at:at + rng.randint(0, 400)]})
+    cases = [_compact_pair(docs, ["h", "b"]), _compact_pair(docs, ["b"]), _compact_pair([], ["t"]),
+             _compact_pair([{"id": "0", "t": ""}], ["t"])]
+    script = """
+    const NewsSearch = require("./theme/static/search.js");
+    let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
+    process.stdin.on("end", () => {
+      const out = JSON.parse(input).map(([compact, full, refs]) => {
+        const expanded = JSON.stringify(NewsSearch.expandIndex(JSON.parse(compact), refs));
+        const lunrForm = JSON.parse(full);
+        // both load, and lunr's form passes through unchanged
+        new NewsSearch.Catalog({columns: ["id", "names"], docs: [refs, refs.map(() => [])], names: [],
+                                index: JSON.parse(compact), namesIndex: lunrForm, shards: []});
+        return [expanded === JSON.stringify(lunrForm),
+                NewsSearch.expandIndex(lunrForm, []) === lunrForm];
+      });
+      process.stdout.write(JSON.stringify(out));
+    });"""
+    refs = [[d["id"] for d in docs], [d["id"] for d in docs], [], ["0"]]
+    result = run_node(script, [[c, f, r] for (c, f), r in zip(cases, refs)])
+    assert result == [[True, True]] * len(cases)
+    assert len(cases[0][0]) < len(cases[0][1]) / 2
+
+
+def test_browser_decoder_reads_gzip_and_plain_json():
+    value = {"texts": [["0", "职工之家𠀀😀"]], "n": [1, 2.5, None]}
+    plain = json.dumps(value, ensure_ascii=False).encode()
+    script = """
+    const NewsSearch = require("./theme/static/search.js");
+    let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
+    process.stdin.on("end", async () => {
+      const { gz, plain } = JSON.parse(input);
+      const bytes = (b64) => new Uint8Array(Buffer.from(b64, "base64"));
+      const out = { gz: await NewsSearch.decodeJSON(bytes(gz).buffer),
+                    plain: await NewsSearch.decodeJSON(bytes(plain)) };
+      // without DecompressionStream: gzip fails with a recognisable error, plain JSON still loads
+      delete globalThis.DecompressionStream;
+      out.missing = await NewsSearch.decodeJSON(bytes(gz)).then(() => "decoded", (e) => e.code);
+      out.plainWithout = await NewsSearch.decodeJSON(bytes(plain));
+      out.bad = await NewsSearch.decodeJSON(bytes(plain).slice(1)).then(() => "decoded", (e) => e.name);
+      process.stdout.write(JSON.stringify(out));
+    });"""
+    b64 = lambda b: __import__("base64").b64encode(b).decode()
+    result = run_node(script, {"gz": b64(gzip_bytes(plain)), "plain": b64(plain)})
+    assert result == {"gz": value, "plain": value, "missing": "no-decompression", "plainWithout": value,
+                      "bad": "SyntaxError"}
 
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if q])
@@ -166,7 +260,8 @@ def test_shard_cache_rebuilds_only_the_changed_shard(tmp_path):
     assert all(before[p] == after[p] for p in before if p in after and p != CATALOG_NAME)
     assert len([s for s in plan_shards(docs) if changed in s]) == 1
     # the cache keeps only the shards in use
-    assert len(list((cache / "search-shards").glob("*.json"))) == second.shard_count
+    assert len(list((cache / "search-shards").glob("*.json.gz"))) == second.shard_count
+    assert len(list((cache / "search-shards").glob("*.meta"))) == second.shard_count
     # a fresh output folder gets byte-identical copies from the cache
     third = build_search_index(docs2, tmp_path / "b", cache)
     assert third.shards_rebuilt == 0
@@ -183,10 +278,14 @@ def test_jobs_do_not_change_the_output(tmp_path):
 def test_stale_shards_are_removed(tmp_path):
     docs = fixture_docs()
     build_search_index(docs, tmp_path / "s", None)
+    # files of the earlier, uncompressed format go too
+    (tmp_path / "s" / "catalog.json").write_text("{}")
+    (tmp_path / "s" / SHARD_DIR / "00000-0-0123456789ab.json").write_text("{}")
     build_search_index(docs[:2], tmp_path / "s", None)
-    catalog = json.loads((tmp_path / "s" / CATALOG_NAME).read_text(encoding="utf-8"))
+    catalog = read_search_json(tmp_path / "s" / CATALOG_NAME)
     listed = sorted(s["file"] for s in catalog["shards"])
     assert sorted(f"{SHARD_DIR}/{p.name}" for p in (tmp_path / "s" / SHARD_DIR).iterdir()) == listed
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [CATALOG_NAME, SHARD_DIR]
 
 
 def test_empty_archive_builds_and_loads(tmp_path):

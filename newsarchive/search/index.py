@@ -1,19 +1,30 @@
 """Write the search files under `<site>/search/`: an always-loaded catalog and full-text shards.
 
-`catalog.json` (always loaded):
-  - `docs`: display rows of every article, newest first (url, headline group, district, tag
-    and people numbers into `names`, date, page label, a short lead for snippets);
+Every file is JSON stored gzip-compressed (`.json.gz`), since GitHub Pages counts the bytes
+as stored and serves them as they are: search.js fetches the bytes and decompresses them
+itself (DecompressionStream), whatever Content-Type or Content-Encoding the server sends.
+The gzip bytes are deterministic (fixed header, no time or name in it): the same JSON gives
+the same file, for any number of jobs, and a cached shard is reused byte for byte.
+
+`catalog.json.gz` (always loaded):
+  - `docs`: display data of every article, newest first, stored by column (`columns` names
+    them: lunr ref, url, headline group, district, tag and people numbers into `names`,
+    date, page label, a short lead for snippets): one list per column gzips far smaller
+    than one list per article (10,000 synthetic articles: 341 KB against 595 KB);
   - `names`: the districts, tags and people the articles name, as [kind, text];
-  - `index`: a lunr index over the headline group of every article;
+  - `index`: a lunr index over the headline group of every article, in the compact form
+    of lunrjson.py (document numbers are positions in the columns of `docs`);
   - `namesIndex`: a lunr index over `names`: their text (with district and tag aliases) and
     their pinyin keys, so `chaoyang`, `gongjiang` and `gjxy` find names and through them
     articles, and `陈曦` or `朝阳` find the articles that name them;
-  - `shards`: the shard files, newest first, with the articles each holds.
-`shards/<bucket>-<part>-<key>.json` (loaded on demand, newest first), for a bounded group of
-articles: `index`, a lunr index whose one field holds all their text (headline group,
-people/districts/tags, body), so that a query whose words are spread over headline and body
-still matches; `pinyin`, a lunr index over the pinyin keys of their titles; `texts`, the
-bodies for snippets.
+  - `shards`: the shard files, newest first, with the number of articles each holds (they
+    are the articles of `docs` in the same order; the shard itself names them).
+`shards/<bucket>-<part>-<key>.json.gz` (loaded on demand, newest first), for a bounded group
+of articles: `texts`, [ref, body] of each (bodies for snippets); `index`, a lunr index whose
+one field holds all their text (headline group, people/districts/tags, body), so that a
+query whose words are spread over headline and body still matches; `pinyin`, a lunr index
+over the pinyin keys of their titles. Both in the compact form, document numbers being
+positions in `texts`.
 
 Pinyin of titles lives in the shards, not the catalog: title keys are nearly all distinct
 strings, and at 10,000 articles they alone would take the catalog past its 2 MB gzip budget;
@@ -22,9 +33,10 @@ names (a small shared vocabulary) keep their pinyin in the catalog.
 Article indexes have no scores (`vectors=False`: empty field vectors): lunr matches and
 expands wildcards, and the browser ranks (most query parts matched, then headline, name and
 body matches, then newest first). BM25 vectors cost about as much as the postings, in bytes
-and in build time (10,000 synthetic articles: catalog 2.34 MB gzipped with them, 1.29 MB
-without; largest shard 833 KB against 323 KB; build CPU 9.0 s against 5.3 s); the small
-names index keeps them.
+and in build time (measured on format 2, with indexes in lunr's own form, 10,000 synthetic
+articles: catalog 2.34 MB gzipped with them, 1.29 MB without; largest shard 833 KB against
+323 KB; build CPU 9.0 s against 5.3 s); the small names index keeps them. Without vectors
+the article indexes can be stored in lunrjson.py's compact form.
 
 Articles go to shards by `order` bucket (SHARD_SPAN consecutive orders); new articles get
 higher orders and so never move old ones. A bucket whose text is too long for one shard is
@@ -32,11 +44,11 @@ split inside itself. Each shard is keyed by a hash of the format version and eve
 is built from (the search code, and each article's ref, order and content hash); with a
 cache_dir, an unchanged shard is copied byte for byte from the cache instead of being rebuilt.
 
-A document's lunr ref is its `order` in base 36 (short: refs are repeated in every posting).
+A document's lunr ref is its `order` in base 36. The compact indexes number documents by
+position instead, so refs are not repeated in every posting.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import multiprocessing
@@ -45,6 +57,7 @@ import re
 import shutil
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,8 +68,9 @@ from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
 from .segment import pinyin_keys, preload_pinyin
 
-FORMAT_VERSION = 2
-CATALOG_NAME = "catalog.json"
+FORMAT_VERSION = 3
+CATALOG_NAME = "catalog.json.gz"
+OLD_CATALOG_NAMES = ("catalog.json",)   # written by earlier formats; removed when found
 SHARD_DIR = "shards"
 SHARD_SPAN = 128             # orders per bucket: about 0.5 MB gzipped of typical articles
 SHARD_MAX_CHARS = 600_000    # a bucket with more text than this is split (far below 3 MB gzip)
@@ -68,23 +82,32 @@ SHARD_FIELDS = (("t", 1),)                 # headline group, people/districts/ta
 SHARD_PINYIN_FIELDS = (("p", 1),)          # pinyin keys of the title
 DOC_COLUMNS = ("id", "url", "title", "kicker", "subtitle", "names", "date", "page", "lead")
 NAME_KINDS = (("d", "districts"), ("t", "tags"), ("p", "people"))
-GZIP_LEVEL = 6               # what static hosts typically serve
-_SHARD_FILE = re.compile(r"^\d{5,}-\d+-[0-9a-f]{12}\.json$")
-_CACHE_FILE = re.compile(r"^[0-9a-f]{64}\.(json|meta)$")
+# zlib level of the stored files. Measured on shards of 2,000 synthetic articles (0.94 MB of
+# JSON each): level 6 37 ms and 211 KB per shard, level 9 172 ms and 1.8% smaller.
+GZIP_LEVEL = 6
+# gzip member header: magic, deflate, no flags, mtime 0, no extra flags, OS "unknown"
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_SHARD_FILE = re.compile(r"^\d{5,}-\d+-[0-9a-f]{12}\.json(\.gz)?$")   # also earlier formats' names
+_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json|json\.gz|meta)$")
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
 class SearchStats:
-    """Sizes and timings of one search index build (bytes are of the files as written)."""
+    """Sizes and timings of one search index build.
+
+    `*_bytes` are the files as stored (gzip: what the host stores and sends); `*_json_bytes`
+    the JSON they decompress to. The largest shard is the largest as stored.
+    """
 
     docs: int
     catalog_bytes: int
-    catalog_gzip_bytes: int
+    catalog_json_bytes: int
     shard_count: int
     max_shard_bytes: int
-    max_shard_gzip_bytes: int
+    max_shard_json_bytes: int
     total_bytes: int
+    total_json_bytes: int
     shards_rebuilt: int
     shards_reused: int
     seconds: float
@@ -101,10 +124,11 @@ class _ShardTask:
 
 @dataclass(frozen=True)
 class _ShardResult:
-    """A written shard's file name and size."""
+    """A written shard's file name, size as stored (gzip) and size of its JSON."""
 
     name: str
-    raw: int
+    size: int
+    json_size: int
     rebuilt: bool
 
 
@@ -178,7 +202,8 @@ def plan_shards(docs: Sequence[SearchDoc]) -> list[list[SearchDoc]]:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the search code: a shard built by other code is never reused from the cache."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS} {SHARD_PINYIN_FIELDS}".encode())
+    digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS} {SHARD_PINYIN_FIELDS} "
+                            f"{GZIP_LEVEL} {zlib.ZLIB_RUNTIME_VERSION}".encode())
     for name in ("segment.py", "lunrjson.py", "index.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
@@ -192,7 +217,7 @@ def _shard_task(docs: list[SearchDoc], part: int) -> _ShardTask:
     for doc in docs:
         digest.update(f"\x1e{doc.ref}\x1f{doc.order}\x1f{doc.content_hash}".encode())
     key = digest.hexdigest()
-    return _ShardTask(f"{docs[0].order // SHARD_SPAN:05d}-{part}-{key[:12]}.json", key, rows)
+    return _ShardTask(f"{docs[0].order // SHARD_SPAN:05d}-{part}-{key[:12]}.json.gz", key, rows)
 
 
 def _shard_tasks(docs: Sequence[SearchDoc]) -> list[_ShardTask]:
@@ -211,11 +236,21 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def gzip_bytes(data: bytes) -> bytes:
+    """`data` as one gzip member with a fixed header (no time, no name): the same input
+    always gives the same bytes (with the same zlib)."""
+    deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
+    body = deflate.compress(data) + deflate.flush()
+    trailer = (zlib.crc32(data) & 0xFFFFFFFF).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(4, "little")
+    return _GZIP_HEADER + body + trailer
+
+
 def shard_json(task: _ShardTask) -> bytes:
-    """A shard file: the bodies for snippets, a lunr index over all the text of its articles
+    """A shard's JSON: the bodies for snippets, a lunr index over all the text of its articles
     (one field: a query's terms may be spread over headline and body) and a lunr index over
     the pinyin keys of their titles (separate: pinyin clauses are optional, never required,
-    so they need not share an index with the text, and every text term is shorter for it)."""
+    so they need not share an index with the text, and every text term is shorter for it);
+    both indexes compact, numbering documents by their position in `texts`."""
     refs = [r[0] for r in task.rows]
     text = BulkBuilder(refs, SHARD_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
     text.add_texts("t", ["\n".join(r[1:4]) for r in task.rows])
@@ -223,7 +258,8 @@ def shard_json(task: _ShardTask) -> bytes:
     pinyin.add_terms("p", [pinyin_keys(r[4]) for r in task.rows])
     head = _dumps({"format": FORMAT_VERSION, "shard": task.name})
     return b"".join([head[:-1], b',"texts":', _dumps([[r[0], r[3]] for r in task.rows]),
-                     b',"index":', text.serialize_bytes(), b',"pinyin":', pinyin.serialize_bytes(), b"}"])
+                     b',"index":', text.serialize_compact_bytes(), b',"pinyin":', pinyin.serialize_compact_bytes(),
+                     b"}"])
 
 
 def catalog_names(docs: Sequence[SearchDoc]) -> list[tuple[str, str]]:
@@ -247,7 +283,8 @@ def name_texts(kind: str, text: str) -> list[str]:
 
 
 def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> bytes:
-    """The catalog: display rows newest first, names, shard list, headline and names indexes."""
+    """The catalog's JSON: display data newest first by column, names, shard list, headline index
+    (compact, numbering documents by their row) and names index (lunr's form, with vectors)."""
     docs = sorted(docs, key=lambda d: d.order, reverse=True)
     ids = [doc_id(d) for d in docs]
     names = catalog_names(docs)
@@ -262,16 +299,11 @@ def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> byt
     name_index.add_texts("n", ["\n".join(t) for t in texts])
     name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
     head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
-                   "docs": rows, "names": [list(n) for n in names],
-                   "shards": [{"file": f"{SHARD_DIR}/{t.name}", "docs": [r[0] for r in t.rows]}
-                              for t in shards]})
-    return b"".join([head[:-1], b',"index":', headlines.serialize_bytes(),
+                   "docs": [[row[i] for row in rows] for i in range(len(DOC_COLUMNS))],
+                   "names": [list(n) for n in names],
+                   "shards": [{"file": f"{SHARD_DIR}/{t.name}", "count": len(t.rows)} for t in shards]})
+    return b"".join([head[:-1], b',"index":', headlines.serialize_compact_bytes(),
                      b',"namesIndex":', name_index.serialize_bytes(), b"}"])
-
-
-def _gzip_size(data: bytes) -> int:
-    """Size of `data` gzipped at GZIP_LEVEL."""
-    return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -298,16 +330,17 @@ def _place(source: Path, target: Path) -> None:
 
 def _build_shard(task: _ShardTask, out_dir: Path, cache: Path | None) -> _ShardResult:
     """Build one shard into out_dir (and the cache); runs in worker processes."""
-    data = shard_json(task)
+    text = shard_json(task)
+    data = gzip_bytes(text)
     target = out_dir / SHARD_DIR / task.name
     if cache is None:
         _write_atomic(target, data)
     else:
         # the data first: a cache entry counts only once its .meta exists
-        _write_atomic(cache / f"{task.key}.json", data)
-        _write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data)}).encode())
-        _place(cache / f"{task.key}.json", target)
-    return _ShardResult(task.name, len(data), True)
+        _write_atomic(cache / f"{task.key}.json.gz", data)
+        _write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data), "json_bytes": len(text)}).encode())
+        _place(cache / f"{task.key}.json.gz", target)
+    return _ShardResult(task.name, len(data), len(text), True)
 
 
 def _build_shard_star(args: tuple[_ShardTask, Path, Path | None]) -> _ShardResult:
@@ -317,28 +350,33 @@ def _build_shard_star(args: tuple[_ShardTask, Path, Path | None]) -> _ShardResul
 
 def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult | None:
     """Copy a cached shard into out_dir unchanged; None when it is not cached."""
-    data_path, meta_path = cache / f"{task.key}.json", cache / f"{task.key}.meta"
+    data_path, meta_path = cache / f"{task.key}.json.gz", cache / f"{task.key}.meta"
     try:
         meta = json.loads(meta_path.read_text())
-        if data_path.stat().st_size != meta["bytes"]:
+        size, json_size = int(meta["bytes"]), int(meta["json_bytes"])
+        if data_path.stat().st_size != size:
             return None
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     target = out_dir / SHARD_DIR / task.name
-    if not (target.exists() and target.stat().st_size == meta["bytes"]):
+    if not (target.exists() and target.stat().st_size == size):
         _place(data_path, target)
-    return _ShardResult(task.name, meta["bytes"], False)
+    return _ShardResult(task.name, size, json_size, False)
 
 
 def _prune_cache(cache: Path, keep: set[str]) -> None:
     """Delete cached shards this build did not use, so the cache holds one archive's shards."""
     for path in cache.iterdir():
-        if _CACHE_FILE.match(path.name) and path.stem not in keep:
+        found = _CACHE_FILE.match(path.name)
+        if found and found.group(1) not in keep:
             path.unlink()
 
 
 def _remove_stale_shards(out_dir: Path, keep: set[str]) -> None:
-    """Delete shard files of earlier builds that the new catalog no longer lists."""
+    """Delete shard files of earlier builds that the new catalog no longer lists, and the
+    catalog of an earlier format."""
+    for name in OLD_CATALOG_NAMES:
+        (out_dir / name).unlink(missing_ok=True)
     folder = out_dir / SHARD_DIR
     if folder.is_dir():
         for path in folder.iterdir():
@@ -348,7 +386,7 @@ def _remove_stale_shards(out_dir: Path, keep: set[str]) -> None:
 
 def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path | None = None,
                        jobs: int | None = 1) -> SearchStats:
-    """Write catalog.json and shards/ under out_dir (the site's search/ folder).
+    """Write catalog.json.gz and shards/ under out_dir (the site's search/ folder).
 
     With cache_dir, shards whose inputs did not change are copied from it, not rebuilt.
     `jobs` > 1 builds shards in that many forked processes (None: one per CPU) while this
@@ -377,8 +415,8 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         pending = pool.map_async(_build_shard_star, [(t, out_dir, cache) for t in to_build], chunksize=1)
     try:
         # meanwhile the pool builds shards
-        catalog = catalog_json(docs, tasks)
-        catalog_gzip = _gzip_size(catalog)
+        catalog_text = catalog_json(docs, tasks)
+        catalog = gzip_bytes(catalog_text)
         if pool is None:
             for task in to_build:
                 results[task.name] = _build_shard(task, out_dir, cache)
@@ -393,27 +431,23 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     _remove_stale_shards(out_dir, {t.name for t in tasks})
     if cache is not None:
         _prune_cache(cache, {t.key for t in tasks})
-    return _stats(len(docs), len(catalog), catalog_gzip, out_dir, list(results.values()),
+    return _stats(len(docs), len(catalog), len(catalog_text), list(results.values()),
                   time.perf_counter() - started)
 
 
-def _stats(n_docs: int, catalog_bytes: int, catalog_gzip: int, out_dir: Path,
-           shards: list[_ShardResult], seconds: float) -> SearchStats:
-    """Sum up sizes for the report.
-
-    Gzipping every shard would cost more than building them, so only the catalog and the
-    largest shard (by raw size, the one that hits the gzip cap first) are gzipped.
-    """
-    largest = max(shards, key=lambda s: (s.raw, s.name), default=None)
-    largest_gzip = _gzip_size((out_dir / SHARD_DIR / largest.name).read_bytes()) if largest else 0
+def _stats(n_docs: int, catalog_bytes: int, catalog_json_bytes: int, shards: list[_ShardResult],
+           seconds: float) -> SearchStats:
+    """Sum up sizes for the report."""
+    largest = max(shards, key=lambda s: (s.size, s.name), default=None)
     return SearchStats(
         docs=n_docs,
         catalog_bytes=catalog_bytes,
-        catalog_gzip_bytes=catalog_gzip,
+        catalog_json_bytes=catalog_json_bytes,
         shard_count=len(shards),
-        max_shard_bytes=largest.raw if largest else 0,
-        max_shard_gzip_bytes=largest_gzip,
-        total_bytes=catalog_bytes + sum(s.raw for s in shards),
+        max_shard_bytes=largest.size if largest else 0,
+        max_shard_json_bytes=largest.json_size if largest else 0,
+        total_bytes=catalog_bytes + sum(s.size for s in shards),
+        total_json_bytes=catalog_json_bytes + sum(s.json_size for s in shards),
         shards_rebuilt=sum(s.rebuilt for s in shards),
         shards_reused=sum(not s.rebuilt for s in shards),
         seconds=round(seconds, 3),

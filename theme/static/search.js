@@ -1,7 +1,14 @@
 /*
  * Client-side search over the files newsarchive/search/index.py writes under search/:
- * catalog.json (always loaded: display rows, names, a headline index and a names index with
- * pinyin) and shards/*.json (full text, loaded on demand, newest first).
+ * catalog.json.gz (always loaded: display rows, names, a headline index and a names index
+ * with pinyin) and shards/*.json.gz (full text, loaded on demand, newest first).
+ *
+ * The files are gzip as stored. They are fetched as bytes and decompressed here with
+ * DecompressionStream: hosts such as GitHub Pages send them as application/gzip without
+ * Content-Encoding. Bytes that do not start with the gzip magic (a server that did send
+ * Content-Encoding: gzip, so that the browser already decompressed them) are parsed as is.
+ * Article indexes come in the compact form of newsarchive/search/lunrjson.py and are
+ * expanded into lunr's own serialisation before lunr.Index.load.
  *
  * Queries are never given to index.search(): the text is segmented like the index
  * (segment.js) and built with index.query(): Han bigrams and single characters (trailing
@@ -31,6 +38,73 @@
   var OPTIONAL = lunr.Query.presence.OPTIONAL;
   var TRAILING = lunr.Query.wildcard.TRAILING;
   var TIER_HEADLINE = 0, TIER_NAME = 1, TIER_BODY = 2;
+  var NO_MATCH_DATA = Object.freeze({});   // lunr's per-document metadata; ours is always empty
+  var NO_DECOMPRESSION = "no-decompression";
+
+  /** True when the bytes start with the gzip magic number 1f 8b. */
+  function isGzip(bytes) {
+    return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  }
+
+  /**
+   * The JSON value in an ArrayBuffer (or Uint8Array) of gzip or plain UTF-8 JSON: a promise.
+   * Gzip needs DecompressionStream; without it the promise fails with an error whose
+   * `code` is "no-decompression".
+   */
+  function decodeJSON(buffer) {
+    var bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+    if (!isGzip(bytes)) {
+      return Promise.resolve().then(function () { return JSON.parse(new TextDecoder("utf-8").decode(bytes)); });
+    }
+    if (typeof DecompressionStream !== "function") {
+      var error = new Error("DecompressionStream is not available");
+      error.code = NO_DECOMPRESSION;
+      return Promise.reject(error);
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /**
+   * lunr's serialisation of an index in the compact form (see lunrjson.py): `refs` are the
+   * documents' lunr refs by number. An index already in lunr's form is returned as it is.
+   * Field vectors are empty, one per document and field with a posting, in ref order.
+   */
+  function expandIndex(data, refs) {
+    if (data.invertedIndex) { return data; }
+    var terms = data.terms ? data.terms.split(" ") : [], fields = data.fields;
+    var postings = terms.map(function () { return {}; });
+    var present = fields.map(function () { return new Uint8Array(refs.length); });
+    fields.forEach(function (field, f) {
+      var lists = data.postings[f], seen = present[f];
+      for (var t = 0; t < terms.length; t++) {
+        var list = lists[t], docs = {}, doc = -1;
+        for (var k = 0; k < list.length; k++) {
+          doc += list[k] + 1;
+          docs[refs[doc]] = NO_MATCH_DATA;
+          seen[doc] = 1;
+        }
+        postings[t][field] = docs;
+      }
+    });
+    var inverted = terms.map(function (term, t) {
+      postings[t]._index = t;
+      return [term, postings[t]];
+    });
+    var vectors = [];
+    refs.forEach(function (ref, d) {
+      fields.forEach(function (field, f) {
+        if (present[f][d]) { vectors.push([field + "/" + ref, []]); }
+      });
+    });
+    return { version: data.version, fields: fields, fieldVectors: vectors, invertedIndex: inverted,
+             pipeline: data.pipeline };
+  }
+
+  /** A lunr.Index from either serialisation (see expandIndex). */
+  function loadIndex(data, refs) {
+    return lunr.Index.load(expandIndex(data, refs));
+  }
 
   /** What a query asks for: {bigrams, chars, words, han (any Han term), empty}. */
   function parseQuery(text) {
@@ -91,14 +165,18 @@
                    : { tier: tier, parts: parts };
   }
 
-  /** A loaded catalog: rows by id, names, the headline and names indexes, the shard list. */
+  /**
+   * A loaded catalog: docs by id, names, the headline and names indexes, the shard list.
+   * `data.docs` holds one list per column (`data.columns` names them), newest first.
+   */
   function Catalog(data) {
-    var columns = data.columns, self = this;
-    this.docs = data.docs.map(function (row, position) {
+    var columns = data.columns, self = this, count = columns.length ? data.docs[0].length : 0;
+    this.docs = [];
+    for (var position = 0; position < count; position++) {
       var doc = { position: position };
-      columns.forEach(function (c, i) { doc[c] = row[i]; });
-      return doc;
-    });
+      for (var c = 0; c < columns.length; c++) { doc[columns[c]] = data.docs[c][position]; }
+      this.docs.push(doc);
+    }
     this.byId = {};
     this.docs.forEach(function (d) { self.byId[d.id] = d; });
     this.names = data.names;              // [kind, text]: d district, t tag, p person
@@ -106,8 +184,8 @@
     this.docs.forEach(function (d) {
       d.names.forEach(function (n) { (self.docsByName[n] = self.docsByName[n] || []).push(d.id); });
     });
-    this.index = lunr.Index.load(data.index);
-    this.namesIndex = lunr.Index.load(data.namesIndex);
+    this.index = loadIndex(data.index, this.docs.map(function (d) { return d.id; }));
+    this.namesIndex = loadIndex(data.namesIndex, []);
     this.shards = data.shards;
   }
 
@@ -136,11 +214,11 @@
 
   /** A loaded shard: its text and title-pinyin indexes and the body text of its articles. */
   function Shard(data) {
-    var texts = {};
+    var texts = {}, refs = data.texts.map(function (pair) { return pair[0]; });
     data.texts.forEach(function (pair) { texts[pair[0]] = pair[1]; });
     this.texts = texts;
-    this.index = lunr.Index.load(data.index);
-    this.pinyin = lunr.Index.load(data.pinyin);
+    this.index = loadIndex(data.index, refs);
+    this.pinyin = loadIndex(data.pinyin, refs);
   }
 
   /**
@@ -378,11 +456,12 @@
       }
     }
 
+    // the search files are gzip as stored: fetch the bytes and decompress them here
     function fetchJSON(url) {
       return win.fetch(url).then(function (response) {
         if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
-        return response.json();
-      });
+        return response.arrayBuffer();
+      }).then(decodeJSON);
     }
 
     function loadShard(file) {
@@ -472,7 +551,7 @@
     var initial = new win.URL(win.location.href).searchParams.get("q") || "";
     input.value = initial;
     setStatus("正在载入检索索引…");
-    fetchJSON(base + "catalog.json").then(function (data) {
+    fetchJSON(base + "catalog.json.gz").then(function (data) {
       state.catalog = new Catalog(data);
       fillFilter(doc, districtFilter, state.catalog, "d");
       fillFilter(doc, tagFilter, state.catalog, "t");
@@ -481,11 +560,14 @@
     }).catch(function (error) {
       setStatus(win.location.protocol === "file:"
         ? "直接打开文件时浏览器不允许读取检索索引，请通过网站服务器访问（例如 python build.py serve）。"
-        : "无法载入检索索引：" + error.message);
+        : error.code === NO_DECOMPRESSION
+          ? "此浏览器无法解压检索索引（不支持 DecompressionStream），检索不可用。请改用较新版本的浏览器，或按地区、标签浏览。"
+          : "无法载入检索索引：" + error.message);
     });
   }
 
-  return { parseQuery: parseQuery, runQuery: runQuery, Catalog: Catalog, Shard: Shard,
+  return { decodeJSON: decodeJSON, expandIndex: expandIndex, parseQuery: parseQuery, runQuery: runQuery,
+           Catalog: Catalog, Shard: Shard,
            mergeHits: mergeHits, rank: rank, highlightRanges: highlightRanges, snippet: snippet,
            start: start };
 }));
