@@ -603,8 +603,13 @@ def run_stage(name: str, argv: list[str], logdir: Path) -> StageResult:
                        err_path.read_text(encoding="utf-8", errors="replace"))
 
 
-def _gz(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6))
+def _sizes(path: Path) -> tuple[int, int]:
+    """(bytes on disk, bytes a browser handles): a .gz file is stored compressed and
+    decompressed in the browser; any other file is gzipped here for the comparison."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        return len(data), len(gzip.decompress(data))
+    return len(gzip.compress(data, 6)), len(data)
 
 
 def dir_stats(root: Path) -> tuple[int, int]:
@@ -618,29 +623,23 @@ def dir_stats(root: Path) -> tuple[int, int]:
 
 
 def search_report(search: Path) -> list[str]:
-    """What is under site/search/, described generically (the format is still being designed)."""
+    """Sizes of the search catalog and shards under site/search/: gzip (as stored and served)
+    and decompressed (what the browser parses)."""
     if not search.is_dir():
         return [f"  {search}: not there"]
     files = sorted(p for p in search.rglob("*") if p.is_file())
     data = [p for p in files if p.suffix.lower() not in (".html", ".css", ".js", ".map")]
-    lines = [f"  search/: {len(files)} files, {sum(p.stat().st_size for p in files):,} bytes "
-             f"({len(data)} data files, {sum(p.stat().st_size for p in data):,} bytes)"]
-    if data:
-        gz_total = sum(_gz(p) for p in data)
-        lines.append(f"  data files gzipped (level 6): {gz_total:,} bytes in all")
-        largest = max(data, key=lambda p: p.stat().st_size)
-        lines.append(f"  largest data file: {largest.relative_to(search)}  {largest.stat().st_size:,} raw, "
-                     f"{_gz(largest):,} gzip")
-    catalogs = [p for p in data if "catalog" in p.name.lower()]
-    for c in catalogs:
-        lines.append(f"  catalog: {c.relative_to(search)}  {c.stat().st_size:,} raw, {_gz(c):,} gzip")
+    lines = [f"  search/: {len(files)} files, {sum(p.stat().st_size for p in files):,} bytes on disk"]
+    for c in (p for p in data if "catalog" in p.name.lower()):
+        gz, raw = _sizes(c)
+        lines.append(f"  catalog: {c.relative_to(search)}  {gz:,} gzip, {raw:,} decompressed")
     shards = [p for p in data if "shard" in str(p.relative_to(search)).lower()]
     if shards:
-        big = max(shards, key=lambda p: p.stat().st_size)
-        lines.append(f"  shards: {len(shards)} files, {sum(p.stat().st_size for p in shards):,} bytes; "
-                     f"largest {big.relative_to(search)} {big.stat().st_size:,} raw, {_gz(big):,} gzip")
-    listing = ", ".join(f"{p.relative_to(search)} ({p.stat().st_size:,})" for p in files[:8])
-    lines.append(f"  files: {listing}{' …' if len(files) > 8 else ''}")
+        sizes = [(_sizes(p), p) for p in shards]
+        (gz, raw), big = max(sizes, key=lambda s: s[0][0])
+        lines.append(f"  shards: {len(shards)} files, {sum(s[0][0] for s in sizes):,} bytes gzip "
+                     f"({sum(s[0][1] for s in sizes):,} decompressed); largest {big.relative_to(search)} "
+                     f"{gz:,} gzip, {raw:,} decompressed")
     return lines
 
 
