@@ -39,6 +39,9 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .ingest.districts import township_variants
+from .ingest.page import balanced_brackets, paragraph_ends
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_DIR = ROOT / "seeds"
@@ -129,22 +132,11 @@ EXTRA_SENTENCES = ["记者了解到，这一做法受到职工普遍欢迎。", 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？]*[。！？]+[”’」』）)]*")
-_ENDS = "。！？!?…"
-_CLOSERS = "”’」』）)》】\"'"
 
 
 def han_count(text: str) -> int:
     """Number of Han characters in text."""
     return len(_HAN.findall(text))
-
-
-def _ends(text: str) -> bool:
-    stripped = text.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _ENDS
-
-
-def _balanced(text: str) -> bool:
-    return all(text.count(o) == text.count(c) for o, c in ("“”", "‘’", "《》", "（）", "()", "「」"))
 
 
 def seed_paragraphs(page: Path) -> list[str]:
@@ -169,12 +161,6 @@ class Material:
     tags: dict[str, list[str]]                  # term -> headline phrases
 
 
-def _township_variants(name: str) -> list[str]:
-    """The register's name and `X地区` for towns and townships (as ingest reads them)."""
-    m = re.match(r"^(.{2,})(?:回族乡|满族乡|乡|镇)$", name)
-    return [name, m.group(1) + "地区"] if m else [name]
-
-
 def load_material(seeds: Path = SEED_DIR) -> Material:
     """Read the seed pages, districts.toml, tags.toml and the township register."""
     districts_toml = tomllib.loads((DATA / "districts.toml").read_text(encoding="utf-8"))["district"]
@@ -188,13 +174,13 @@ def load_material(seeds: Path = SEED_DIR) -> Material:
         if line and not line.startswith("#") and not line.startswith("code\t"):
             _, name, district = line.split("\t")
             rows.append((name, district))
-            for variant in _township_variants(name):
+            for variant in township_variants(name):
                 owners.setdefault(variant, set()).add(district)
                 place_names.add(variant)
     townships: dict[str, list[tuple[str, str]]] = {d: [] for d in districts}
     for name, district in rows:
         townships.setdefault(district, []).append((name, district))
-        variants = _township_variants(name)
+        variants = township_variants(name)
         if len(variants) > 1 and not any(len(owners[v]) > 1 for v in variants):
             townships[district].append((variants[1], district))      # 高碑店乡 printed 高碑店地区
     ambiguous = {n for n, o in owners.items() if len(o) > 1}
@@ -211,7 +197,7 @@ def load_material(seeds: Path = SEED_DIR) -> Material:
         for para in seed_paragraphs(page):
             for s in _SENTENCE.findall(para):
                 s = s.strip()
-                if 12 <= len(s) <= 220 and _balanced(s) and s[0] not in "，、。：；”’）》…":
+                if 12 <= len(s) <= 220 and balanced_brackets(s) and s[0] not in "，、。：；”’）》…":
                     sentences.append(s)
     sentences = list(dict.fromkeys(sentences))
     places = re.compile("|".join(sorted(map(re.escape, place_names), key=len, reverse=True)))
@@ -423,7 +409,7 @@ class Generator:
         for _ in range(8):
             at = self.rng.randint(60, len(paragraph) - 20)
             head, tail = paragraph[:at], paragraph[at:]
-            if not _ends(head) and head[-1] not in " 摄" and not tail.startswith(("本报", " ", "转自")):
+            if not paragraph_ends(head) and head[-1] not in " 摄" and not tail.startswith(("本报", " ", "转自")):
                 return [head, tail]
         return [paragraph]
 

@@ -34,7 +34,7 @@ class Gazetteer:
             for name in (d.name, *d.aliases, *([d.short] if d.short_alone else [])):
                 places.setdefault(name, set()).add(d.name)
         for name, district in townships:
-            for variant in _township_variants(name):
+            for variant in township_variants(name):
                 places.setdefault(variant, set()).add(district)
         self.automaton = ahocorasick.Automaton()
         for name, owners in places.items():
@@ -90,7 +90,7 @@ class Gazetteer:
         return counts
 
 
-def _township_variants(name: str) -> list[str]:
+def township_variants(name: str) -> list[str]:
     """A township's name as printed: the register's name, and `X地区` for towns and townships,
     whose offices Beijing calls 地区办事处 (高碑店乡 is printed 高碑店地区)."""
     variants = [name]

@@ -94,13 +94,13 @@ def classify(text: str) -> Kind:
     rest, source = split_source(text)
     if source and not rest:
         return Kind.CREDIT
-    if (len(text) <= MAX_HEADLINE_CHARS and not paragraph_ends(text) and _balanced(text)
+    if (len(text) <= MAX_HEADLINE_CHARS and not paragraph_ends(text) and balanced_brackets(text)
             and not re.search(r"[。；;]", text) and text[-1] not in "，,、：:；;（(“"):
         return Kind.SHORT
     return Kind.TEXT
 
 
-def _balanced(text: str) -> bool:
+def balanced_brackets(text: str) -> bool:
     """True when quotes and brackets open and close within the line, as they do in a headline."""
     return all(text.count(o) == text.count(c) for o, c in ("“”", "‘’", "《》", "（）", "()", "「」"))
 
