@@ -20,7 +20,9 @@ from .model import NewsPage, Output, SiteArticle, SiteModel, Urls
 FRONT_PAGES = 6            # newspaper pages on the front page
 FRONT_PAGE_HEADLINES = 6   # headlines listed under each of them
 POPULAR_TAGS = 15
-RELATED = 4
+RELATED = 5
+DESCRIPTION_CHARS = 60     # meta and Open Graph descriptions
+TEASER_CHARS = 50          # the summary in list entries
 RELATED_NEIGHBOURS = 8     # candidates taken from each shared group, either side in time
 SECTION_NAMES = {"tags": "标签", "districts": "地区", "people": "人物", "columns": "栏目"}
 SITEMAP_URLS = 50_000      # the sitemap protocol's limit per file
@@ -56,21 +58,19 @@ class Meta:
     nav_is_index: bool            # the page is that section's own index (aria-current="page")
     breadcrumbs: tuple[Link, ...]
     published: str                # ISO date or ""
-    keywords: tuple[str, ...]
+    og_title: str                 # the page's own title: og:site_name names the site
 
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Teaser:
-    """An article as list pages show it: headline, date, page, districts and opening words."""
+    """An article as list pages show it: headline, date, page and a short opening."""
 
     title: str
-    kicker: str
     url: str
     kind: str
     date: str
     iso_date: str
     page: Link | None
-    districts: tuple[Link, ...]
     summary: str
     key: str    # repr of the fields above, made once: each list page's fingerprint repeats it
 
@@ -107,7 +107,7 @@ class ArticleView:
     page_size: int
     previous: Link | None
     next: Link | None
-    related: tuple[Teaser, ...]                # shown as headlines with dates
+    related: tuple[Teaser, ...]                # shown as headlines
     body_html: Markup
     jsonld: Markup
 
@@ -263,12 +263,12 @@ class Views:
 
     def _meta(self, output: Output, title: str, description: str, nav: str,
               crumbs: tuple[Link, ...], og_type: str = "website", published: str = "",
-              keywords: tuple[str, ...] = (), nav_is_index: bool = False) -> Meta:
+              nav_is_index: bool = False) -> Meta:
         """Meta for a page under the site's title."""
         full_title = f"{title} - {self.site.title}" if title else self.site.title
         breadcrumbs = (Link("首页", Urls.front()), *crumbs) if crumbs else ()
         return Meta(full_title, description or self.site.description, self.urls.absolute(output.path),
-                    og_type, nav, nav_is_index, breadcrumbs, published, keywords)
+                    og_type, nav, nav_is_index, breadcrumbs, published, title or self.site.title)
 
     # --- pieces ---------------------------------------------------------------------------
 
@@ -279,8 +279,8 @@ class Views:
     def _make_teaser(self, entry: SiteArticle) -> Teaser:
         """The list view of one article."""
         article = entry.article
-        fields = (article.title, article.kicker, entry.url, article.kind, display_date(article.date),
-                  article.date or "", self._page_link(entry), self._district_links(entry), article.summary)
+        fields = (article.title, entry.url, article.kind, display_date(article.date),
+                  article.date or "", self._page_link(entry), shorten(article.summary, TEASER_CHARS))
         return Teaser(*fields, key=repr(fields))
 
     def _page_link(self, entry: SiteArticle) -> Link | None:
@@ -340,9 +340,7 @@ class Views:
             "@type": "NewsArticle",
             "headline": article.title,
             "url": self.urls.absolute(entry.url),
-            "mainEntityOfPage": self.urls.absolute(entry.url),
             "inLanguage": self.site.language,
-            "description": article.summary,
         }
         if article.subtitle:
             data["alternativeHeadline"] = article.subtitle
@@ -355,14 +353,12 @@ class Views:
                               for i in dict.fromkeys(i for _, i in entry.people)]
         if article.rubric:
             data["articleSection"] = article.rubric
-        if article.tags:
-            data["keywords"] = list(article.tags)
         if article.districts:
             data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
         data["publisher"] = {"@type": "Organization", "name": self.site.title}
-        text = json.dumps(data, ensure_ascii=False)  # no indent: keeps json's fast C encoder
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # no indent: json's fast C encoder
         text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         return Markup(text)
 
@@ -394,8 +390,9 @@ class Views:
             previous, following, self.related(entry), Markup(render_body(article.paragraphs)),
             self.jsonld(entry))
         crumbs = (Link(view.page.label, view.page.url),) if view.page else ()
-        meta = self._meta(output, article.title, article.summary, "", (*crumbs, Link(article.title, "")),
-                          og_type="article", published=article.date or "", keywords=article.tags)
+        description = shorten(article.summary, DESCRIPTION_CHARS)
+        meta = self._meta(output, article.title, description, "", (*crumbs, Link(article.title, "")),
+                          og_type="article", published=article.date or "")
         return self._base(output, meta, article=view)
 
     def _article_link(self, index: int) -> Link:
@@ -412,7 +409,7 @@ class Views:
                             _page_nav(pages, output.ref - 1), _page_nav(pages, output.ref + 1))
         title = f"版面 {page.label}"
         description = f"{title}：" + "；".join(self.model.articles[i].article.title for i in page.articles)
-        meta = self._meta(output, title, description[:160], "", (Link(title, ""),))
+        meta = self._meta(output, title, shorten(description, DESCRIPTION_CHARS), "", (Link(title, ""),))
         return self._base(output, meta, newspage=view)
 
     def listing(self, output: Output) -> dict[str, Any]:
@@ -590,6 +587,13 @@ def _page_nav(pages: list[NewsPage], at: int) -> Link | None:
     if 0 <= at < len(pages):
         return Link(pages[at].label, pages[at].url)
     return None
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in '…' when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rstrip().rstrip("…") + "…"
 
 
 def display_date(iso: str | None) -> str:

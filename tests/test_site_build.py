@@ -83,8 +83,8 @@ def test_lists_are_paginated_by_the_configured_size(site):
     first, second = out / "districts/chaoyang/index.html", out / "districts/chaoyang/page/2/index.html"
     assert first.is_file() and second.is_file()
     assert not (out / "districts/chaoyang/page/3").exists()
-    assert len(parse(first).findall(".//li[@class='teaser']")) == 2
-    assert len(parse(second).findall(".//li[@class='teaser']")) == 1
+    assert len(parse(first).findall(".//ul[@class='teasers']/li")) == 2
+    assert len(parse(second).findall(".//ul[@class='teasers']/li")) == 1
     pager = parse(second).find(".//nav[@class='pager']")
     assert pager.find(".//a[@rel='prev']").get("href") == "../../../../districts/chaoyang/index.html"
 
@@ -191,17 +191,18 @@ def test_newspaper_page_lists_articles_in_printed_order(site):
     out, _ = site
     tree = parse(out / "pages/003_31f1b2df397274cc/index.html")
     assert text_of(tree.find(".//h1")) == "第3版 · 要闻"
-    titles = [text_of(a) for a in tree.findall(".//h2[@class='teaser-title']/a")]
+    titles = [text_of(a) for a in tree.findall(".//ol[@class='teasers teasers-numbered']/li/h2/a")]
     assert titles == ["朝阳区举办产业工人队伍建设改革博览会", "海淀劳模工匠风采展开幕"]
 
 
 def test_lists_show_newest_first_and_undated_last(site):
     out, _ = site
     tree = parse(out / "index.html")
-    dates = [t.get("datetime") for t in tree.findall(".//li[@class='teaser']//time")]
+    dates = [t.text for t in tree.findall(".//ul[@class='teasers']/li//time")]
+    assert len(dates) > 1
     assert dates == sorted(dates, reverse=True)
     people = parse(out / "people/duan-yan/index.html")  # two undated articles, page 004
-    titles = [text_of(a) for a in people.findall(".//h2[@class='teaser-title']/a")]
+    titles = [text_of(a) for a in people.findall(".//ul[@class='teasers']/li/h2/a")]
     assert titles == ["职工书画展在经开区开展", "职工徒步活动强健体魄"]  # printed order on an undated page
 
 
