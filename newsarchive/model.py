@@ -11,13 +11,13 @@ stem, then position on the page. `SiteArticle.index` is the place in that list (
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date as Date
 
 from .config import SiteConfig
 from .content import Article, PageInfo
 from .errors import ArchiveError
+from .ingest.slugs import pinyin_words
 from .vocab import District, Tag
 
 # Surnames whose reading differs from the character's most common one (pypinyin reads a
@@ -276,17 +276,10 @@ def unique_slugs(names: list[str], slugify, fallback: str) -> dict[str, str]:
     return slugs
 
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
-
-
 def pinyin_slug(text: str) -> str:
-    """Lower-case pinyin syllables and Latin words of `text`, joined with '-'."""
-    from pypinyin import lazy_pinyin  # imported when needed: loading its dictionaries takes ~0.5 s
-
-    words = []
-    for chunk in lazy_pinyin(text):
-        words += _WORD_RE.findall(chunk.lower())
-    return "-".join(words)
+    """Lower-case pinyin syllables and Latin words of `text`, joined with '-' (the same
+    readings as article slugs and search keys: 朝阳 is chao-yang)."""
+    return "-".join(pinyin_words(text, max_syllables=len(text)))
 
 
 def person_slug(name: str) -> str:
