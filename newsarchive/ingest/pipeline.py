@@ -21,6 +21,7 @@ from .page import split_page
 from .pages_meta import PageMeta, load_pages_meta
 from .rubrics import RubricRules, load_rubric_rules
 from .slugs import pinyin_slug, unique_slug
+from .tags import load_tag_matcher
 
 # Bump when a change to the ingest rules should re-ingest every page.
 INGEST_VERSION = "1"
@@ -73,13 +74,8 @@ def load_rules(seeds: Path) -> Rules:
     digest = hashlib.sha256(INGEST_VERSION.encode())
     for name in _RULE_FILES:
         digest.update((DATA_DIR / name).read_bytes())
-    return Rules(load_rubric_rules(), Classifiers(load_gazetteer(), _tag_matcher()),
+    return Rules(load_rubric_rules(), Classifiers(load_gazetteer(), load_tag_matcher()),
                  load_pages_meta(seeds / "pages.toml"), digest.hexdigest())
-
-
-def _tag_matcher():
-    from .tags import load_tag_matcher
-    return load_tag_matcher()
 
 
 def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport:
