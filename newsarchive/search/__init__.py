@@ -14,7 +14,7 @@ class SearchDoc:
     """What search needs to know of one article (plain data, no HTML)."""
 
     ref: str                      # the article's slug (unique)
-    url: str                      # relative to the site root, e.g. "articles/<slug>/"
+    url: str                      # relative to the site root, e.g. "articles/<slug>/index.html"
     title: str
     kicker: str
     subtitle: str
