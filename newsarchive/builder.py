@@ -27,7 +27,7 @@ from .config import SiteConfig
 from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
-from .render import THEME_DIR, Renderer, fingerprint
+from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
 from .search import SearchDoc
 from .views import VIEWS, Views, extra_outputs
 from .vocab import load_districts, load_tags
@@ -199,7 +199,7 @@ class SiteBuild:
     def load_templates(self) -> Renderer:
         """The theme's templates, compiled once (before workers fork, so they share them)."""
         renderer = Renderer(self.theme)
-        renderer.preload(sorted({template for template, _ in VIEWS.values()}))
+        renderer.preload(sorted({template for template, _ in VIEWS.values()} | {TEASER_TEMPLATE}))
         return renderer
 
     def render_pages(self, job: "RenderJob") -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
@@ -12,6 +12,9 @@ from markupsafe import Markup
 from .errors import ArchiveError
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+TEASER_TEMPLATE = "_teaser.html"
+TEASER_MEMO = 50_000               # list items kept for reuse (about 30 MB)
+ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable list item
 
 
 class Renderer:
@@ -24,7 +27,9 @@ class Renderer:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, auto_reload=False, cache_size=-1)
         self.fragments: dict[tuple, Markup] = {}
+        self.teaser_items: dict[tuple, str] = {}
         self.env.globals["fragment"] = self.fragment
+        self.env.globals["teasers"] = self.teasers
 
     def preload(self, names: list[str]) -> None:
         """Compile `names` now, so forked workers share the compiled templates."""
@@ -51,6 +56,28 @@ class Renderer:
         if key not in self.fragments:
             self.fragments[key] = Markup(self.env.get_template(name).render(values))
         return self.fragments[key]
+
+    def teasers(self, teasers: Iterable[Any], root: str, level: int, show_page: bool) -> Markup:
+        """The list items of `teasers` (`_teaser.html` each), for a page whose root is `root`.
+
+        An article shows on many lists (its tags, districts, people, column and newspaper page):
+        its item is rendered once per variant with a placeholder root, and reused on each of
+        them with the page's own root put in. Article text is escaped, so the placeholder's
+        `<` can only come from the template.
+        """
+        template = self.env.get_template(TEASER_TEMPLATE)
+        items = self.teaser_items
+        if len(items) > TEASER_MEMO:   # bounded: a 100,000-article build must not keep them all
+            items.clear()
+        parts = []
+        for teaser in teasers:
+            key = (teaser.key, level, show_page)
+            item = items.get(key)
+            if item is None:
+                item = items[key] = template.render(t=teaser, root=ROOT_MARK, level=level,
+                                                    show_page=show_page)
+            parts.append(item)
+        return Markup("".join(parts).replace(ROOT_MARK, root))
 
     def error(self, exc: TemplateError, name: str) -> ArchiveError:
         """A template problem as an ArchiveError naming the template file and line."""

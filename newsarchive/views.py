@@ -86,6 +86,24 @@ class Byline:
     people: tuple[Link, ...]
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class Body:
+    """An article's body, turned into HTML only when its page is written.
+
+    Its repr, which goes into the page's fingerprint, is the hash of the content file the
+    paragraphs come from: fingerprinting a page does not render or copy its text.
+    """
+
+    paragraphs: tuple[str, ...]
+    digest: str
+
+    def __html__(self) -> str:
+        return render_body(self.paragraphs)
+
+    def __repr__(self) -> str:
+        return f"Body({self.digest!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     """One article page."""
@@ -108,7 +126,7 @@ class ArticleView:
     previous: Link | None
     next: Link | None
     related: tuple[Teaser, ...]                # shown as headlines
-    body_html: Markup
+    body: Body
     jsonld: Markup
 
 
@@ -387,7 +405,7 @@ class Views:
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
             display_date(article.date), article.date or "", self._bylines(entry), article.source,
             self._district_links(entry), tags, self._page_link(entry), article.position, page_size,
-            previous, following, self.related(entry), Markup(render_body(article.paragraphs)),
+            previous, following, self.related(entry), Body(article.paragraphs, article.content_hash),
             self.jsonld(entry))
         crumbs = (Link(view.page.label, view.page.url),) if view.page else ()
         description = shorten(article.summary, DESCRIPTION_CHARS)
