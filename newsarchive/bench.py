@@ -1,12 +1,33 @@
 """Benchmark: generate a synthetic archive of N articles as raw pages, then time the real CLI.
 
     python -m newsarchive.bench --articles 10000 [--workdir DIR] [--keep] [--jobs J]
+                                [--profile seeds|heavy] [--mean-han H] [--generate-only | --ingest-only]
 
 The generator writes raw page text shaped like seeds/*.txt (rubric lines, headline groups of
-1-3 lines, datelines, column breaks, picture gaps, photo news, reprints) plus a pages.toml,
-from sentences of the real seed pages recombined with other names, numbers and organisations.
-Every district and many township names of the register appear, and tag terms or aliases are
-planted in headlines. It is deterministic for a given --seed.
+1-3 lines, datelines, column breaks, picture gaps, photo news, reprints) plus a pages.toml
+(4-8 articles a page, one edition of 4-8 pages a day over 2019-2024), from sentences of the
+real seed pages recombined with other names, numbers and organisations. Every district and
+many township names of the register appear, and tag terms or aliases are planted in headlines.
+It is deterministic for a given --seed.
+
+--profile sets how heavy the stories are (PROFILES):
+
+* seeds (default): calibrated so that the ingested archive matches seeds/ as ingest reads
+  them, per article: Han characters per body (mean about 470 and a similar skewed spread,
+  photo news and reprints included), tags (about 2.3), districts (about 0.5) and people
+  credited (about 1.1). Bodies are log-normal in length, drawn from seed sentences that name
+  no place (so a story's districts are the one in its headline), and half the dateline
+  stories name a district or township in the headline.
+* heavy: the generator as it was before (same pages for the same --seed): 1,200 Han
+  characters a story, body sentences that name other districts, more bylines with two or
+  three names. Per article about 2.5 times the seeds' body length and tags, five times their
+  districts and 1.3 times their people; use it to compare with figures measured before.
+
+--mean-han changes only the body length the profile aims at (longer bodies also name more
+topics, so tags per article grow with it). After generating, one line compares the archive
+with seeds/ (Han characters per body, tags, districts and people per article, share under a
+rubric): both are split and classified in this process by ingest's own code, on a fixed
+sample of at most 200 generated pages, so it costs about a second at any size.
 
 Each stage runs the real command line (`python build.py ingest|build …`) as a subprocess of
 its own, so its wall time and peak RSS are its own: ingest, full build without cache,
@@ -25,6 +46,7 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import pstats
 import random
@@ -159,6 +181,7 @@ class Material:
     townships: dict[str, list[tuple[str, str]]]  # district -> [(name as printed, district)]
     ambiguous: set[str]
     tags: dict[str, list[str]]                  # term -> headline phrases
+    topical: dict[str, list[str]] = field(default_factory=dict)  # term -> clean sentences naming it
 
 
 def load_material(seeds: Path = SEED_DIR) -> Material:
@@ -187,7 +210,9 @@ def load_material(seeds: Path = SEED_DIR) -> Material:
 
     tags_toml = tomllib.loads((DATA / "tags.toml").read_text(encoding="utf-8"))["tag"]
     tags: dict[str, list[str]] = {}
+    body_words: dict[str, list[str]] = {}
     for t in tags_toml:
+        body_words[t["term"]] = [t["term"], *t.get("aliases", ())]
         words = [t["term"], *t.get("aliases", ()), *t.get("title_only", ())]
         phrases = [p for p in TAG_PHRASES.get(t["term"], []) if any(w in p for w in words)]
         tags[t["term"]] = phrases or [f"聚焦{t['term']}开展专项工作"]
@@ -202,7 +227,8 @@ def load_material(seeds: Path = SEED_DIR) -> Material:
     sentences = list(dict.fromkeys(sentences))
     places = re.compile("|".join(sorted(map(re.escape, place_names), key=len, reverse=True)))
     clean = [s for s in sentences if not places.search(s)]
-    return Material(sentences, clean, districts, townships, ambiguous, tags)
+    topical = {term: [s for s in clean if any(w in s for w in words)] for term, words in body_words.items()}
+    return Material(sentences, clean, districts, townships, ambiguous, tags, topical)
 
 
 # ---------------------------------------------------------------------------------------
@@ -226,6 +252,42 @@ class PlannedArticle:
     han: int = 0
 
 
+@dataclass(frozen=True)
+class Profile:
+    """How heavy the generated stories are: body lengths and how often they name places, topics
+    and people. Everything else (page layout, headline forms, photo news, reprints) is shared."""
+
+    name: str
+    mean_han: int                 # Han characters a dateline story's body aims at, on average
+    lognormal: bool               # body length log-normal (skewed like the seeds') or normal
+    han_spread: float             # sigma of the log (log-normal) or sd / mean (normal)
+    paragraph_sentences: int      # at most this many seed sentences a paragraph
+    place_share: float            # non-city dateline stories with a district or township headline
+    body_places: bool             # body sentences may name places (other districts than the story's)
+    byline: tuple[float, ...]     # cumulative shares of the seven byline forms (see _byline)
+    photographer: float           # dateline stories that end in a photo credit
+    topical: bool                 # the sentence after the lead names the story's topic again
+    page_rubric: float            # pages that open with a rubric line
+
+
+PROFILES = {
+    # Calibrated against seeds/ as ingest reads them: body length (mean and spread, photo news
+    # and reprints included), tags, districts and people per article (tests/test_bench.py).
+    "seeds": Profile("seeds", mean_han=450, lognormal=True, han_spread=0.7, paragraph_sentences=3,
+                     place_share=0.52, body_places=False,
+                     byline=(0.62, 0.74, 0.79, 0.95, 0.97, 0.99), photographer=0.02, topical=True,
+                     page_rubric=0.9),
+    # The generator before calibration, page for page: stories of 1,200 Han characters; per
+    # article 2.5 times the seeds' body length and tags, 5 times their districts, 1.3 times
+    # their people.
+    "heavy": Profile("heavy", mean_han=1200, lognormal=False, han_spread=0.3, paragraph_sentences=4,
+                     place_share=0.7, body_places=True,
+                     byline=(0.40, 0.70, 0.75, 0.85, 0.90, 0.95), photographer=0.10, topical=False,
+                     page_rubric=0.7),
+}
+DEFAULT_PROFILE = "seeds"
+
+
 @dataclass
 class _Story:
     """One article's blocks before they are laid out on a page."""
@@ -239,10 +301,13 @@ class _Story:
 class Generator:
     """Deterministic synthetic pages from the seed material."""
 
-    def __init__(self, material: Material, seed: int = 20241120, mean_han: int = 1200) -> None:
+    def __init__(self, material: Material, seed: int = 20241120, mean_han: int | None = None,
+                 profile: Profile | str = DEFAULT_PROFILE) -> None:
         self.m = material
         self.rng = random.Random(seed)
-        self.mean_han = mean_han
+        self.profile = PROFILES[profile] if isinstance(profile, str) else profile
+        self.mean_han = mean_han or self.profile.mean_han
+        self.body_pool = material.sentences if self.profile.body_places else material.clean
         self.district_cycle: list[str] = []
 
     # -- small pieces ----------------------------------------------------------------------
@@ -295,18 +360,19 @@ class Generator:
     def _byline(self, plan: PlannedArticle) -> str:
         r = self.rng.random()
         names = self.rng.sample(STAFF, 4)
-        if r < 0.40:
+        cut = self.profile.byline
+        if r < cut[0]:
             plan.reporters = names[:1]
-        elif r < 0.70:
+        elif r < cut[1]:
             plan.reporters, plan.correspondents = names[:1], names[1:2]
-        elif r < 0.75:
+        elif r < cut[2]:
             plan.reporters = names[:1]
             return f"本报讯（实习记者 {names[0]}）"
-        elif r < 0.85:
+        elif r < cut[3]:
             plan.correspondents = names[:1]
-        elif r < 0.90:
+        elif r < cut[4]:
             plan.correspondents = names[:2]
-        elif r < 0.95:
+        elif r < cut[5]:
             plan.reporters = names[:2]
         else:
             plan.reporters, plan.correspondents = names[:1], names[1:3]
@@ -316,6 +382,15 @@ class Generator:
         if plan.correspondents:
             parts.append("通讯员 " + " ".join(plan.correspondents))
         return f"本报讯（{' '.join(parts)}）"
+
+    def _body_target(self) -> int:
+        """How many Han characters a dateline story's body is written to (at least)."""
+        mean = self.mean_han
+        if not self.profile.lognormal:
+            return max(200, int(self.rng.gauss(mean, mean * self.profile.han_spread)))
+        sigma = self.profile.han_spread
+        han = self.rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)
+        return int(min(max(han, 150), 3.5 * mean))
 
     def _numbers(self, template: str) -> str:
         return template.format(a=self.rng.randint(2, 90), b=self.rng.randint(100, 9000))
@@ -347,7 +422,7 @@ class Generator:
         r = self.rng.random()
         if city_wide:
             subject, districts = self._pick(["市总工会", "本市各级工会", "全市工会"]), []
-        elif r < 0.70:
+        elif r < self.profile.place_share:
             place, district = self._place()
             subject, districts = place + self._pick(["总工会", "总工会", "工会", "职工服务中心"]), [district]
         else:
@@ -357,17 +432,32 @@ class Generator:
         dateline = self._byline(plan)
         lead = (f"{self._pick(['近日', '日前', '连日来', '记者近日获悉'])}，{subject}{phrase}，"
                 f"{self._pick(PURPOSES)}。")
-        target = max(200, int(self.rng.gauss(self.mean_han, self.mean_han * 0.3)))
-        first = lead + self._paragraph(self.m.sentences, org, self.rng.randint(1, 3))
+        target = self._body_target()
+        on_topic = self.m.topical.get(tag) if self.profile.topical and planted_tags else None
+        if on_topic:
+            first = (lead + self._vary(self._pick(on_topic), org)
+                     + self._paragraph(self.body_pool, org, self.rng.randint(0, 2)))
+        else:
+            first = lead + self._paragraph(self.body_pool, org, self.rng.randint(1, 3))
         paragraphs = [first]
         han = han_count(first)
         while han < target:
-            p = self._paragraph(self.m.sentences, org, self.rng.randint(1, 4))
+            n = self.rng.randint(1, self.profile.paragraph_sentences)
+            if self.profile.lognormal:      # stop at the sentence that reaches the target
+                p = ""
+                for _ in range(n):
+                    sentence = self._vary(self._pick(self.body_pool), org)
+                    p += sentence
+                    han += han_count(sentence)
+                    if han >= target:
+                        break
+            else:                           # whole paragraphs (the heavy profile, as before)
+                p = self._paragraph(self.body_pool, org, n)
+                han += han_count(p)
             paragraphs.append(p)
-            han += han_count(p)
         if planted_tags and self.rng.random() < 0.5:
             paragraphs[-1] += f"{subject}相关负责人表示，将继续{phrase}，{self._pick(PURPOSES)}。"
-        if self.rng.random() < 0.10:
+        if self.rng.random() < self.profile.photographer:
             photographer = self._pick(STAFF)
             plan.photographers = [photographer]
             paragraphs[-1] += f" 本报记者 {photographer} 摄"
@@ -382,7 +472,13 @@ class Generator:
         title = place + self._pick(PHOTO_TITLES)
         photographer = self._pick(STAFF)
         plan = PlannedArticle(page, 0, title, kind="photo", photographers=[photographer], districts=[district])
-        text = f"近日，{place}总工会{phrase}。" + self._paragraph(self.m.clean, self._pick(ORGS), self.rng.randint(1, 2))
+        org = self._pick(ORGS)
+        on_topic = self.m.topical.get(tag) if self.profile.topical else None
+        if on_topic:      # the topic named twice, as in the seeds' photo news
+            text = (f"近日，{place}总工会{phrase}。" + self._vary(self._pick(on_topic), org)
+                    + self._paragraph(self.m.clean, org, self.rng.randint(0, 1)))
+        else:
+            text = f"近日，{place}总工会{phrase}。" + self._paragraph(self.m.clean, org, self.rng.randint(1, 2))
         return _Story(plan, [title], [text], credit_line=f"本报记者 {photographer} 摄影报道")
 
     def reprint(self, page: str) -> _Story:
@@ -396,7 +492,8 @@ class Generator:
         org = self._pick(ORGS)
         paragraphs = [f"{city}总工会{phrase}，{self._pick(PURPOSES)}。" + self._paragraph(self.m.clean, org, 2)]
         for _ in range(self.rng.randint(1, 3)):
-            paragraphs.append(self._paragraph(self.m.clean, org, self.rng.randint(2, 4)))
+            n = self.rng.randint(2, self.profile.paragraph_sentences)
+            paragraphs.append(self._paragraph(self.m.clean, org, n))
         paragraphs[-1] += f" 转自《{source}》"
         return _Story(plan, [title], paragraphs)
 
@@ -426,7 +523,7 @@ class Generator:
                 x = self.rng.random()
                 kinds[i] = "photo" if x < 0.07 else "reprint" if x < 0.10 else "city" if x < 0.18 else "news"
         out: list[str] = ["", ""]          # the seeds start with two empty lines
-        if self.rng.random() < 0.7:
+        if self.rng.random() < self.profile.page_rubric:
             out.append(self._pick(RUBRICS[:2]))
             out.append("")
         plans = []
@@ -486,12 +583,13 @@ def _editions(pages: int, rng: random.Random) -> list[tuple[dt.date, int]]:
     return [(start + dt.timedelta(days=d), k) for d, k in zip(days, sizes)]
 
 
-def generate(articles: int, seeds_dir: Path, seed: int = 20241120, mean_han: int = 1200,
-             material: Material | None = None) -> list[PlannedArticle]:
+def generate(articles: int, seeds_dir: Path, seed: int = 20241120, mean_han: int | None = None,
+             material: Material | None = None,
+             profile: Profile | str = DEFAULT_PROFILE) -> list[PlannedArticle]:
     """Write raw pages holding `articles` articles and pages.toml into seeds_dir; return the plan
     (also written to seeds_dir/../bench-plan.json)."""
     rng = random.Random(seed)
-    gen = Generator(material or load_material(), seed=seed + 1, mean_han=mean_han)
+    gen = Generator(material or load_material(), seed=seed + 1, mean_han=mean_han, profile=profile)
     counts = []
     left = articles
     while left > 0:
@@ -520,6 +618,77 @@ def generate(articles: int, seeds_dir: Path, seed: int = 20241120, mean_han: int
 # ---------------------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------------------
+
+@dataclass
+class ArchiveStats:
+    """Per-article figures of an archive as ingest reads it."""
+
+    articles: int
+    pages: int
+    han_mean: float             # Han characters per body (headline, dateline, credits not counted)
+    han_median: float
+    han_sd: float
+    tags: float                 # per article
+    districts: float
+    people: float               # reporters + correspondents + photographers
+    rubric: float               # share of articles under a rubric
+
+    def figures(self) -> str:
+        return (f"{self.han_mean:.0f} Han chars per body (median {self.han_median:.0f}, "
+                f"sd {self.han_sd:.0f}), {self.tags:.2f} tags, {self.districts:.2f} districts, "
+                f"{self.people:.2f} people per article, {100 * self.rubric:.0f}% under a rubric")
+
+
+def archive_stats(pages: list[Path]) -> ArchiveStats:
+    """Split and classify pages in this process exactly as ingest does (its own split_page and
+    assemble, nothing written) and average the per-article figures."""
+    import statistics
+
+    from .ingest.articles import Classifiers, assemble
+    from .ingest.decode import read_page
+    from .ingest.districts import load_gazetteer
+    from .ingest.page import split_page
+    from .ingest.pages_meta import PageMeta
+    from .ingest.rubrics import load_rubric_rules
+    from .ingest.tags import load_tag_matcher
+    rubrics = load_rubric_rules()
+    classifiers = Classifiers(load_gazetteer(), load_tag_matcher())
+    arts = []
+    for page in pages:
+        split = split_page(read_page(page), rubrics)
+        arts += [assemble(a, page.stem, i, PageMeta(), classifiers)
+                 for i, a in enumerate(split.articles, start=1)]
+    if not arts:
+        return ArchiveStats(0, len(pages), 0, 0, 0, 0, 0, 0, 0)
+    han = [sum(han_count(p) for p in a.paragraphs) for a in arts]
+    n = len(arts)
+    people = sum(len(a.reporters) + len(a.correspondents) + len(a.photographers) for a in arts)
+    return ArchiveStats(n, len(pages), statistics.fmean(han), statistics.median(han), statistics.pstdev(han),
+                        sum(len(a.tags) for a in arts) / n, sum(len(a.districts) for a in arts) / n,
+                        people / n, sum(1 for a in arts if a.rubric) / n)
+
+
+def profile_line(synthetic: ArchiveStats, seeds: ArchiveStats, pages: int) -> str:
+    """One line comparing the generated archive (synthetic: a sample of its `pages`) with seeds/."""
+    def pair(a: float, b: float, fmt: str) -> str:
+        return f"{a:{fmt}} vs {b:{fmt}} ({100 * (a / b - 1) if b else 0:+.0f}%)"
+    sample = f" sampled of {pages:,}" if synthetic.pages < pages else ""
+    return (f"profile, as ingest reads it ({synthetic.articles:,} articles on {synthetic.pages:,}{sample} "
+            f"pages vs seeds/' {seeds.articles}): Han chars per body "
+            f"{pair(synthetic.han_mean, seeds.han_mean, '.0f')}, median {synthetic.han_median:.0f} vs "
+            f"{seeds.han_median:.0f}; tags {pair(synthetic.tags, seeds.tags, '.2f')}; "
+            f"districts {pair(synthetic.districts, seeds.districts, '.2f')}; "
+            f"people {pair(synthetic.people, seeds.people, '.2f')}; "
+            f"under a rubric {100 * synthetic.rubric:.0f}% vs {100 * seeds.rubric:.0f}%")
+
+
+def sample_pages(seeds_dir: Path, limit: int = 200, seed: int = 0) -> list[Path]:
+    """Up to `limit` of the pages in seeds_dir, a fixed random sample when there are more."""
+    pages = sorted(seeds_dir.glob("*.txt"))
+    if len(pages) <= limit:
+        return pages
+    return sorted(random.Random(seed).sample(pages, limit))
+
 
 @dataclass
 class StageResult:
@@ -688,7 +857,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--jobs", type=int, help="passed to `build --jobs`")
     p.add_argument("--seed", type=int, default=20241120, help="random seed of the generator")
-    p.add_argument("--mean-han", type=int, default=1200, help="mean Han characters per dateline story")
+    p.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
+                   help="story weight: 'seeds' (default) imitates seeds/ in body length and in tags, districts "
+                        "and people per article; 'heavy' is the generator before calibration (1,200 Han "
+                        "characters a story; 2.5 times the seeds' tags, 5 times their districts)")
+    p.add_argument("--mean-han", type=int,
+                   help="Han characters a dateline story's body aims at, on average (default: the profile's, "
+                        + ", ".join(f"{k} {v.mean_han}" for k, v in PROFILES.items()) + ")")
     p.add_argument("--ingest-only", action="store_true", help="time the ingest stages only")
     p.add_argument("--generate-only", action="store_true", help="write the raw pages and stop")
     p.add_argument("--profile-ingest", action="store_true", help="also profile a fresh ingest (cProfile)")
@@ -704,14 +879,18 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir()
     try:
         started = time.perf_counter()
-        plans = generate(args.articles, seeds, seed=args.seed, mean_han=args.mean_han)
+        plans = generate(args.articles, seeds, seed=args.seed, mean_han=args.mean_han,
+                         profile=args.profile)
         pages = len(list(seeds.glob("*.txt")))
         raw = sum(f.stat().st_size for f in seeds.glob("*.txt"))
-        han = [a.han for a in plans]
         kinds = {k: sum(1 for a in plans if a.kind == k) for k in ("news", "photo")}
         print(f"generated {len(plans)} articles on {pages} pages in {time.perf_counter() - started:.1f}s "
-              f"({raw:,} bytes raw text; {sum(han) / len(han):.0f} Han chars per article on average; "
-              f"{kinds['photo']} photo news, {sum(1 for a in plans if a.source)} reprints) in {workdir}")
+              f"(profile {args.profile}, mean-han {args.mean_han or PROFILES[args.profile].mean_han}; "
+              f"{raw:,} bytes raw text; {kinds['photo']} photo news, {sum(1 for a in plans if a.source)} "
+              f"reprints) in {workdir}")
+        started = time.perf_counter()
+        print(profile_line(archive_stats(sample_pages(seeds)), archive_stats(sample_pages(SEED_DIR)), pages)
+              + f" ({time.perf_counter() - started:.1f}s)", flush=True)
         if args.generate_only:
             return 0
         python = sys.executable
