@@ -18,13 +18,13 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from .cache import BuildCache, BuildState, Stamps, make_stamps
 from .config import SiteConfig
-from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
+from .content import Article, CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
@@ -117,29 +117,36 @@ class SiteBuild:
         model = self.stage("model", self.build_model, loaded)
         outputs, extras = model.outputs(), extra_outputs(model)
         self.fail_on(self.stage("check", check_output_paths, outputs + extras))
-        digest = content_digest(loaded)
+        digest, outline = content_digest(loaded), outline_digest(loaded)
         incremental = bool(state and state.stamps.page == inputs.stamps.page
                            and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
+        new_state = BuildState(inputs.stamps, settled(inputs.content_stats), digest, {}, outline,
+                               {article.path: article.content_hash for article in loaded.articles})
         if incremental and state and state.content_digest == digest and state.stamps == inputs.stamps:
             # Only file times changed: nothing to render; remember the new times.
-            cache.save(BuildState(inputs.stamps, settled(inputs.content_stats), digest, previous),
-                       settled_files(loaded.files))
+            new_state.manifest = previous
+            cache.save(new_state, settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
+        todo = outputs
+        if incremental and state and state.outline_digest == outline:
+            todo = self.body_edits(outputs, model, state, previous)
+        self.report.counts["considered"] = len(todo)
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates)
-        manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, outputs, target, previous))
+        manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
+        if todo is not outputs:
+            manifest = {o.path: previous[o.path] for o in outputs} | manifest
         manifest.update(self.stage("search", self.build_search, model, target, cache.directory))
         manifest.update(self.stage("extras", self.render_extras, RenderJob(views, renderer, extras, target, previous)))
         manifest.update(self.stage("static", self.copy_static, target, previous))
+        new_state.manifest = manifest
         if incremental:
             self.stage("swap", self.move_in, target, manifest, previous)
         else:
             self.stage("swap", self.swap_in, target)
-        self.stage("cache", cache.save,
-                   BuildState(inputs.stamps, settled(inputs.content_stats), digest, manifest),
-                   settled_files(loaded.files))
+        self.stage("cache", cache.save, new_state, settled_files(loaded.files))
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
                                   outputs=len(manifest))
@@ -186,6 +193,22 @@ class SiteBuild:
         """The site model, after refusing duplicate slugs."""
         self.fail_on(check_unique_slugs(loaded.articles))
         return build_model(loaded.articles, self.config, load_districts(), load_tags(), loaded.pages)
+
+    def body_edits(self, outputs: list[Output], model: SiteModel, state: BuildState,
+                   previous: dict[str, str]) -> list[Output]:
+        """The pages to look at when only article bodies changed: those articles' own pages.
+
+        Every other page shows articles only through their outlines (titles, summaries,
+        links, dates), so when no outline changed, their fingerprints cannot have changed.
+        The feed, which shows bodies too, is an extra and is looked at in every build.
+        """
+        if any(o.path not in previous for o in outputs):
+            return outputs
+        todo = [o for o in outputs if o.kind == "article"
+                and state.file_hashes.get(model.articles[o.ref].article.path)
+                != model.articles[o.ref].article.content_hash]
+        self.say(f"render: only article bodies changed; looking at {len(todo)} page(s)")
+        return todo
 
     def make_target(self, incremental: bool) -> Path:
         """A fresh directory next to `out` to render into (the new site, or the changed files)."""
@@ -432,6 +455,25 @@ def content_digest(loaded: ContentLoad) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for name in sorted(loaded.files):
         digest.update(f"{name}\0{loaded.files[name].hash}\n".encode())
+    digest.update(repr(sorted(loaded.pages.items())).encode())
+    return digest.hexdigest()
+
+
+# Every field of an article but its body and the hash of its file: all that pages other than
+# the article's own page (and the feed) show of it.
+OUTLINE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("body", "content_hash"))
+
+
+def article_outline(article: Article) -> tuple:
+    """Everything of an article but its body."""
+    return tuple(getattr(article, name) for name in OUTLINE_FIELDS)
+
+
+def outline_digest(loaded: ContentLoad) -> str:
+    """A hash of every article's outline and of the page metadata."""
+    digest = hashlib.blake2b(digest_size=16)
+    for article in sorted(loaded.articles, key=lambda a: a.path):
+        digest.update(repr(article_outline(article)).encode("utf-8", "surrogatepass"))
     digest.update(repr(sorted(loaded.pages.items())).encode())
     return digest.hexdigest()
 

@@ -54,6 +54,34 @@ def test_editing_one_article_rewrites_only_the_pages_that_show_it(archive, tmp_p
     assert len(html_changed) < len([p for p in after if p.endswith(".html")]) / 2
 
 
+def test_a_body_edit_rewrites_only_that_article_page(archive, tmp_path):
+    """An edit below the summary changes no outline: only the article's own page is looked at."""
+    content, out = archive
+    before = tree_stats(out)
+    edit(content / "chao-yang-qu-ju-ban-chan-ye-gong-ren.md", "以及各条战线取得的创新工作室成果。",
+         "以及各条战线取得的创新工作室成果和职工技术创新成果。")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert report.counts["considered"] == 1  # of all the pages, only the article's own was looked at
+    assert report.counts["written"] == 2     # the article page and the feed (which shows bodies)
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+    after = tree_stats(out)
+    changed = {p for p in after if not p.startswith("search/") and after[p] != before.get(p)}
+    assert changed == {"articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html", "feed.xml"}
+
+
+def test_a_body_edit_that_changes_the_summary_updates_the_lists(archive, tmp_path):
+    content, out = archive
+    before = tree_stats(out)
+    edit(content / "chao-yang-qu-ju-ban-chan-ye-gong-ren.md", "\n---\n", "\n---\n新添的开头一句。")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+    after = tree_stats(out)
+    assert after["districts/chaoyang/index.html"] != before["districts/chaoyang/index.html"]
+    assert "新添的开头一句" in (out / "districts/chaoyang/index.html").read_text(encoding="utf-8")
+
+
 def test_adding_an_article(archive, tmp_path):
     content, out = archive
     text = (content / "hai-dian-lao-mo-gong-jiang-zhan.md").read_text(encoding="utf-8")
