@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import zlib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
-from newsarchive.search.index import (CATALOG_NAME, SHARD_DIR, base36, build_search_index,
-                                      doc_id, gzip_bytes, plan_shards)
+from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR, base36,
+                                      build_search_index, catalog_gzip, doc_id, gzip_bytes,
+                                      plan_shards)
 from newsarchive.search.lunrjson import BulkBuilder, TermTable, tokenize, utf16_key
 from newsarchive.search.segment import normalize, runs, segment
 from search_support import (HOSTILE_TITLE, expected_ids, fixture_docs, node_search,
@@ -136,9 +138,16 @@ def test_files_are_deterministic_gzip(built):
         # one gzip member: magic, deflate, no flags, no time, OS "unknown"; no file name in it
         assert data[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", path
         text = gzip.decompress(data)
-        assert gzip_bytes(text) == data
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)   # exactly one member, nothing after it
+        assert member.decompress(data) == text and member.eof and member.unused_data == b"", path
+        # the catalog's start up to its shard list is deflated on its own (it is cached)
+        assert (catalog_gzip if path.name == CATALOG_NAME else gzip_bytes)(text) == data
         json.loads(text)
     assert gzip.decompress(gzip_bytes(b"")) == b""
+    for first, last in [(b"", b""), (b"abc" * 1000, b""), (b"", b"xyz"), (b"abc" * 1000, b"abc" * 999)]:
+        data = gzip_bytes(first, last)
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        assert member.decompress(data) == first + last and member.eof and member.unused_data == b""
 
 
 def _compact_pair(docs: list[dict], fields: list[str]) -> tuple[str, str]:
@@ -266,6 +275,69 @@ def test_shard_cache_rebuilds_only_the_changed_shard(tmp_path):
     third = build_search_index(docs2, tmp_path / "b", cache)
     assert third.shards_rebuilt == 0
     assert _files(tmp_path / "b") == after
+
+
+def _long_body(docs):
+    """Position of the fixture doc with the longest body (longer than its lead reads)."""
+    i = max(range(len(docs)), key=lambda i: len(docs[i].body))
+    assert len(docs[i].body) > LEAD_SOURCE_CHARS + 10
+    return i
+
+
+# edits of one article, and whether the catalog's start may come from the cache after it
+# (an edit of the article's content file changes its content_hash, which keys its shard)
+CATALOG_EDITS = {
+    "body after the lead": (dict(body=lambda d: d.body[:LEAD_SOURCE_CHARS] + "新增一句。"
+                                 + d.body[LEAD_SOURCE_CHARS:]), True),
+    "content hash only": ({}, True),
+    "position and page stem": (dict(position=lambda d: 9, page=lambda d: "p9"), True),
+    "lead": (dict(body=lambda d: "新的开头。" + d.body), False),
+    "title": (dict(title=lambda d: d.title + "续"), False),
+    "kicker": (dict(kicker=lambda d: "引题"), False),
+    "subtitle": (dict(subtitle=lambda d: "副题"), False),
+    "url": (dict(url=lambda d: "articles/moved/"), False),
+    "date": (dict(date=lambda d: None), False),
+    "page label": (dict(page_label=lambda d: "第9版"), False),
+    "people": (dict(people=lambda d: (*d.people, "王芳")), False),
+    "districts": (dict(districts=lambda d: ("西城区",)), False),
+    "tags": (dict(tags=lambda d: (*d.tags, "职工之家")), False),
+    "order": (dict(order=lambda d: d.order + 1), False),
+}
+
+
+def _edit(doc, changes):
+    """The doc with the changes applied and a new content hash."""
+    return replace(doc, content_hash="edited", **{field: f(doc) for field, f in changes.items()})
+
+
+@pytest.mark.parametrize("edit", sorted(CATALOG_EDITS))
+def test_catalog_start_is_reused_only_while_its_inputs_are_unchanged(tmp_path, edit):
+    docs = fixture_docs()
+    cache = tmp_path / "cache"
+    first = build_search_index(docs, tmp_path / "a", cache)
+    assert not first.catalog_reused
+    change, reused = CATALOG_EDITS[edit]
+    at = _long_body(docs)
+    docs2 = [_edit(d, change) if i == at else d for i, d in enumerate(docs)]
+    second = build_search_index(docs2, tmp_path / "b", cache, jobs=2)
+    assert second.catalog_reused is reused
+    # reused or not, the files are those of a build without a cache
+    build_search_index(docs2, tmp_path / "fresh", None)
+    assert _files(tmp_path / "b") == _files(tmp_path / "fresh")
+    assert len(list((cache / "search-catalog").glob("*.deflate"))) == 1
+    assert len(list((cache / "search-catalog").glob("*.meta"))) == 1
+
+
+def test_a_damaged_cached_catalog_start_is_rebuilt(tmp_path):
+    docs = fixture_docs()
+    cache = tmp_path / "cache"
+    build_search_index(docs, tmp_path / "a", cache)
+    assert build_search_index(docs, tmp_path / "b", cache).catalog_reused
+    [cached] = (cache / "search-catalog").glob("*.deflate")
+    cached.write_bytes(cached.read_bytes()[:-1])
+    again = build_search_index(docs, tmp_path / "c", cache)
+    assert not again.catalog_reused
+    assert _files(tmp_path / "c") == _files(tmp_path / "a")
 
 
 def test_jobs_do_not_change_the_output(tmp_path):

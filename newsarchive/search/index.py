@@ -17,8 +17,8 @@ the same file, for any number of jobs, and a cached shard is reused byte for byt
   - `namesIndex`: a lunr index over `names`: their text (with district and tag aliases) and
     their pinyin keys, so `chaoyang`, `gongjiang` and `gjxy` find names and through them
     articles, and `陈曦` or `朝阳` find the articles that name them;
-  - `shards`: the shard files, newest first, with the number of articles each holds (they
-    are the articles of `docs` in the same order; the shard itself names them).
+  - `shards`, last: the shard files, newest first, with the number of articles each holds
+    (they are the articles of `docs` in the same order; the shard itself names them).
 `shards/<bucket>-<part>-<key>.json.gz` (loaded on demand, newest first), for a bounded group
 of articles: `texts`, [ref, body] of each (bodies for snippets); `index`, a lunr index whose
 one field holds all their text (headline group, people/districts/tags, body), so that a
@@ -44,12 +44,22 @@ split inside itself. Each shard is keyed by a hash of the format version and eve
 is built from (the search code, and each article's ref, order and content hash); with a
 cache_dir, an unchanged shard is copied byte for byte from the cache instead of being rebuilt.
 
+The catalog's shard list changes whenever an article's text does (shard names hold their
+key), the rest of it only when a field it shows or indexes does. So the shard list comes
+last, and the gzip member deflates the catalog's start on its own, ending in a sync flush
+(byte-aligned, not final), then the shard list as the final blocks. With a cache_dir, the
+deflated start is cached under catalog_key (a hash of the search code, vocabulary and every
+catalog field of every article) and reused while the key holds: editing one body rebuilds
+one shard and compresses a few kilobytes of shard list, and gives the same bytes as a build
+without a cache.
+
 A document's lunr ref is its `order` in base 36. The compact indexes number documents by
 position instead, so refs are not repeated in every posting.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -63,7 +73,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from ..vocab import district_by_name, tag_by_term
+import numpy as np
+
+from ..vocab import district_by_name, load_districts, load_tags, tag_by_term
 from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
 from .segment import pinyin_keys, preload_pinyin
@@ -75,6 +87,7 @@ SHARD_DIR = "shards"
 SHARD_SPAN = 128             # orders per bucket: about 0.5 MB gzipped of typical articles
 SHARD_MAX_CHARS = 600_000    # a bucket with more text than this is split (far below 3 MB gzip)
 LEAD_CHARS = 40              # snippet shown before the article's shard has loaded
+LEAD_SOURCE_CHARS = 4 * LEAD_CHARS   # the lead is made from this much of the body at most
 # Field names are one letter: every term of an index repeats each of its field names.
 CATALOG_FIELDS = (("h", 1),)               # headline group
 NAME_FIELDS = (("n", 3), ("p", 1))         # name (with aliases), pinyin keys
@@ -89,8 +102,11 @@ GZIP_LEVEL = 4
 # gzip member header: magic, deflate, no flags, mtime 0, no extra flags, OS "unknown"
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _SHARD_FILE = re.compile(r"^\d{5,}-\d+-[0-9a-f]{12}\.json(\.gz)?$")   # also earlier formats' names
-_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json|json\.gz|meta)$")
+_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json|json\.gz|deflate|meta)$")
+SHARD_CACHE = "search-shards"       # under cache_dir: shards by key (.json.gz and .meta)
+CATALOG_CACHE = "search-catalog"    # under cache_dir: the deflated catalog start (.deflate and .meta)
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_CATALOG_TAIL = b',"shards":'
 
 
 @dataclass(frozen=True)
@@ -111,16 +127,17 @@ class SearchStats:
     total_json_bytes: int
     shards_rebuilt: int
     shards_reused: int
+    catalog_reused: bool     # the catalog's start came from the cache (only its shard list was new)
     seconds: float
 
 
 @dataclass(frozen=True)
 class _ShardTask:
-    """One shard to write: its file name, cache key and the rows it is built from."""
+    """One shard to write: its file name, cache key and its articles, newest first."""
 
     name: str
     key: str
-    rows: tuple[tuple[str, str, str, str, str], ...]   # (lunr ref, headline, meta, body, title)
+    docs: tuple[SearchDoc, ...]
 
 
 @dataclass(frozen=True)
@@ -171,9 +188,10 @@ def meta_text(doc: SearchDoc) -> str:
     return "\n".join((*doc.people, *doc.districts, *doc.tags))
 
 
-def lead(body: str, limit: int = LEAD_CHARS) -> str:
-    """The start of the body on one line, cut at `limit` characters with an ellipsis."""
-    text = " ".join(body[:limit * 4].split())
+def lead(body: str) -> str:
+    """The start of the body on one line, cut at LEAD_CHARS characters with an ellipsis."""
+    limit = LEAD_CHARS
+    text = " ".join(body[:LEAD_SOURCE_CHARS].split())
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
@@ -200,36 +218,45 @@ def plan_shards(docs: Sequence[SearchDoc]) -> list[list[SearchDoc]]:
     return shards
 
 
+def _version(package: str) -> str:
+    """An installed package's version ("" when unknown)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of the search code: a shard built by other code is never reused from the cache."""
+    """A hash of the search code and the libraries whose output it stores (pinyin readings,
+    lunr's scoring, zlib): a file built by other code is never reused from the cache."""
     digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS} {SHARD_PINYIN_FIELDS} "
-                            f"{GZIP_LEVEL} {zlib.ZLIB_RUNTIME_VERSION}".encode())
+                            f"{GZIP_LEVEL} {zlib.ZLIB_RUNTIME_VERSION} {_version('pypinyin')} "
+                            f"{_version('lunr')}".encode())
     for name in ("segment.py", "lunrjson.py", "index.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
 def _shard_task(docs: list[SearchDoc], part: int) -> _ShardTask:
-    """The task for one shard: its rows, and a key over the code version and, per article,
+    """The task for one shard: its articles, and a key over the code version and, per article,
     its ref, order and content hash (the content file holds every text a shard is built from)."""
-    rows = tuple((doc_id(d), headline_text(d), meta_text(d), d.body, d.title) for d in docs)
     digest = hashlib.sha256(code_version().encode())
-    for doc in docs:
-        digest.update(f"\x1e{doc.ref}\x1f{doc.order}\x1f{doc.content_hash}".encode())
+    digest.update("".join([f"\x1e{doc.ref}\x1f{doc.order}\x1f{doc.content_hash}" for doc in docs]).encode())
     key = digest.hexdigest()
-    return _ShardTask(f"{docs[0].order // SHARD_SPAN:05d}-{part}-{key[:12]}.json.gz", key, rows)
+    return _ShardTask(f"{docs[0].order // SHARD_SPAN:05d}-{part}-{key[:12]}.json.gz", key, tuple(docs))
 
 
 def _shard_tasks(docs: Sequence[SearchDoc]) -> list[_ShardTask]:
     """One task per planned shard, newest first; `part` counts from the bucket's oldest part."""
-    shards = plan_shards(docs)
     tasks = []
-    for i, shard in enumerate(shards):
+    parts: dict[int, int] = {}     # parts of each bucket seen so far, oldest first
+    for shard in reversed(plan_shards(docs)):
         bucket = shard[0].order // SHARD_SPAN
-        part = sum(1 for later in shards[i + 1:] if later[0].order // SHARD_SPAN == bucket)
+        part = parts.get(bucket, 0)
+        parts[bucket] = part + 1
         tasks.append(_shard_task(shard, part))
-    return tasks
+    return tasks[::-1]
 
 
 def _dumps(value: object) -> bytes:
@@ -237,13 +264,45 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def gzip_bytes(data: bytes) -> bytes:
-    """`data` as one gzip member with a fixed header (no time, no name): the same input
-    always gives the same bytes (with the same zlib)."""
+@dataclass(frozen=True)
+class _Deflated:
+    """Data deflated on its own, ending in a sync flush (byte-aligned, not final), so that
+    further deflate blocks may follow it in one stream: the compressed bytes, and the CRC-32
+    and length of the data."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def _deflate_part(data: bytes) -> _Deflated:
+    """`data` as the deflate blocks of a part of a gzip member (see gzip_bytes)."""
     deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
-    body = deflate.compress(data) + deflate.flush()
-    trailer = (zlib.crc32(data) & 0xFFFFFFFF).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(4, "little")
-    return _GZIP_HEADER + body + trailer
+    return _Deflated(deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
+
+
+def _gzip_member(first: _Deflated | None, last: bytes) -> bytes:
+    """One gzip member with a fixed header: the deflated `first` part if any, then `last`
+    deflated as the final blocks; the CRC and length cover all the data."""
+    deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
+    body = deflate.compress(last) + deflate.flush()
+    crc = zlib.crc32(last, first.crc if first else 0) & 0xFFFFFFFF
+    size = (first.size if first else 0) + len(last)
+    return b"".join([_GZIP_HEADER, first.data if first else b"", body,
+                     crc.to_bytes(4, "little"), (size & 0xFFFFFFFF).to_bytes(4, "little")])
+
+
+def gzip_bytes(data: bytes, last: bytes | None = None) -> bytes:
+    """`data` as one gzip member with a fixed header (no time, no name): the same input
+    always gives the same bytes (with the same zlib).
+
+    With `last`, the member holds data + last, `data` deflated on its own (ending in a sync
+    flush) and `last` after it: a file whose start rarely changes keeps the deflated start
+    in the cache and compresses only `last` anew, with the same bytes as compressing it whole.
+    """
+    if last is None:
+        return _gzip_member(None, data)
+    return _gzip_member(_deflate_part(data), last)
 
 
 def shard_json(task: _ShardTask) -> bytes:
@@ -252,13 +311,13 @@ def shard_json(task: _ShardTask) -> bytes:
     the pinyin keys of their titles (separate: pinyin clauses are optional, never required,
     so they need not share an index with the text, and every text term is shorter for it);
     both indexes compact, numbering documents by their position in `texts`."""
-    refs = [r[0] for r in task.rows]
+    refs = [doc_id(d) for d in task.docs]
     text = BulkBuilder(refs, SHARD_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
-    text.add_texts("t", ["\n".join(r[1:4]) for r in task.rows])
+    text.add_texts("t", ["\n".join((headline_text(d), meta_text(d), d.body)) for d in task.docs])
     pinyin = BulkBuilder(refs, SHARD_PINYIN_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
-    pinyin.add_terms("p", [pinyin_keys(r[4]) for r in task.rows])
+    pinyin.add_terms("p", [pinyin_keys(d.title) for d in task.docs])
     head = _dumps({"format": FORMAT_VERSION, "shard": task.name})
-    return b"".join([head[:-1], b',"texts":', _dumps([[r[0], r[3]] for r in task.rows]),
+    return b"".join([head[:-1], b',"texts":', _dumps([[r, d.body] for r, d in zip(refs, task.docs)]),
                      b',"index":', text.serialize_compact_bytes(), b',"pinyin":', pinyin.serialize_compact_bytes(),
                      b"}"])
 
@@ -283,10 +342,36 @@ def name_texts(kind: str, text: str) -> list[str]:
     return [text]
 
 
-def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> bytes:
-    """The catalog's JSON: display data newest first by column, names, shard list, headline index
-    (compact, numbering documents by their row) and names index (lunr's form, with vectors)."""
-    docs = sorted(docs, key=lambda d: d.order, reverse=True)
+def catalog_key(docs: Sequence[SearchDoc]) -> str:
+    """A hash of everything the catalog is built from but its shard list: the search code,
+    the district and tag vocabulary (aliases) and, per article newest first, every field the
+    catalog holds or indexes (the body only as far as its lead reads)."""
+    docs = _newest_first(docs)
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(repr((load_districts(), load_tags())).encode())
+    columns = [[str(d.order) for d in docs], [d.url for d in docs], [d.title for d in docs],
+               [d.kicker for d in docs], [d.subtitle for d in docs], [d.date or "" for d in docs],
+               [d.page_label for d in docs], [d.body[:LEAD_SOURCE_CHARS] for d in docs]]
+    for attr in ("districts", "tags", "people"):
+        names = [getattr(d, attr) for d in docs]
+        columns += [[str(len(n)) for n in names], [t for n in names for t in n]]
+    for column in columns:
+        # the length of each value and then all of them: one column gives one hash input
+        digest.update(np.fromiter(map(len, column), dtype=np.int64, count=len(column)).tobytes())
+        digest.update("".join(column).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _newest_first(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
+    """The docs by descending order: the order of the catalog's rows and of the shards."""
+    return sorted(docs, key=lambda d: d.order, reverse=True)
+
+
+def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
+    """The catalog's JSON up to its shard list: display data newest first by column, names,
+    headline index (compact, numbering documents by their row) and names index (lunr's form,
+    with vectors); an object left open for catalog_tail_json."""
+    docs = _newest_first(docs)
     ids = [doc_id(d) for d in docs]
     names = catalog_names(docs)
     number = {name: i for i, name in enumerate(names)}
@@ -301,10 +386,29 @@ def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> byt
     name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
     head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
                    "docs": [[row[i] for row in rows] for i in range(len(DOC_COLUMNS))],
-                   "names": [list(n) for n in names],
-                   "shards": [{"file": f"{SHARD_DIR}/{t.name}", "count": len(t.rows)} for t in shards]})
+                   "names": [list(n) for n in names]})
     return b"".join([head[:-1], b',"index":', headlines.serialize_compact_bytes(),
-                     b',"namesIndex":', name_index.serialize_bytes(), b"}"])
+                     b',"namesIndex":', name_index.serialize_bytes()])
+
+
+def catalog_tail_json(shards: Sequence[_ShardTask]) -> bytes:
+    """The end of the catalog's JSON: its shard list (the part that changes whenever an
+    article's text does, since shard names hold their key)."""
+    return b"".join([_CATALOG_TAIL, _dumps([{"file": f"{SHARD_DIR}/{t.name}", "count": len(t.docs)}
+                                            for t in shards]), b"}"])
+
+
+def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> bytes:
+    """The catalog's JSON: display data newest first by column, names, headline index, names
+    index and, last, the shard list (see the module docstring)."""
+    return catalog_head_json(docs) + catalog_tail_json(shards)
+
+
+def catalog_gzip(text: bytes) -> bytes:
+    """The catalog file for the catalog's JSON: gzip with the start up to the shard list
+    deflated on its own (see gzip_bytes), so that it can be reused from the cache."""
+    at = text.rindex(_CATALOG_TAIL)   # the last key: no JSON string holds an unescaped quote
+    return gzip_bytes(text[:at], text[at:])
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -344,9 +448,14 @@ def _build_shard(task: _ShardTask, out_dir: Path, cache: Path | None) -> _ShardR
     return _ShardResult(task.name, len(data), len(text), True)
 
 
-def _build_shard_star(args: tuple[_ShardTask, Path, Path | None]) -> _ShardResult:
-    """_build_shard for Pool.map."""
-    return _build_shard(*args)
+# What forked workers build: set before the pool forks, so tasks are not pickled to them.
+_FORKED: tuple[list[_ShardTask], Path, Path | None] = ([], Path(), None)
+
+
+def _build_forked(i: int) -> _ShardResult:
+    """_build_shard for the i-th task handed to the pool (see _FORKED)."""
+    tasks, out_dir, cache = _FORKED
+    return _build_shard(tasks[i], out_dir, cache)
 
 
 def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult | None:
@@ -365,8 +474,40 @@ def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult |
     return _ShardResult(task.name, size, json_size, False)
 
 
+def _catalog(docs: Sequence[SearchDoc], tasks: Sequence[_ShardTask],
+             cache: Path | None) -> tuple[bytes, int, str, bool]:
+    """The catalog file, the size of its JSON, its cache key and whether the cache held its
+    start. With a cache, the deflated start of the catalog (everything but the shard list) is
+    reused while catalog_key is unchanged, and only the shard list is compressed anew: the
+    same bytes as building the whole catalog (catalog_gzip of catalog_json)."""
+    tail = catalog_tail_json(tasks)
+    key = catalog_key(docs)
+    head = _cached_catalog_head(cache, key) if cache is not None else None
+    reused = head is not None
+    if head is None:
+        head = _deflate_part(catalog_head_json(docs))
+        if cache is not None:
+            # the data first: a cache entry counts only once its .meta exists
+            _write_atomic(cache / f"{key}.deflate", head.data)
+            _write_atomic(cache / f"{key}.meta", json.dumps(
+                {"bytes": len(head.data), "crc": head.crc, "json_bytes": head.size}).encode())
+    return _gzip_member(head, tail), head.size + len(tail), key, reused
+
+
+def _cached_catalog_head(cache: Path, key: str) -> _Deflated | None:
+    """The deflated catalog start cached under `key`; None when it is not cached."""
+    try:
+        meta = json.loads((cache / f"{key}.meta").read_text())
+        data = (cache / f"{key}.deflate").read_bytes()
+        if len(data) != int(meta["bytes"]):
+            return None
+        return _Deflated(data, int(meta["crc"]), int(meta["json_bytes"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _prune_cache(cache: Path, keep: set[str]) -> None:
-    """Delete cached shards this build did not use, so the cache holds one archive's shards."""
+    """Delete cached files this build did not use, so the cache holds one archive's files."""
     for path in cache.iterdir():
         found = _CACHE_FILE.match(path.name)
         if found and found.group(1) not in keep:
@@ -389,16 +530,18 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
                        jobs: int | None = 1) -> SearchStats:
     """Write catalog.json.gz and shards/ under out_dir (the site's search/ folder).
 
-    With cache_dir, shards whose inputs did not change are copied from it, not rebuilt.
-    `jobs` > 1 builds shards in that many forked processes (None: one per CPU) while this
+    With cache_dir, shards whose inputs did not change are copied from it, not rebuilt, and
+    so is the deflated start of the catalog when catalog_key did not change. `jobs` > 1 builds shards in that many forked processes (None: one per CPU) while this
     process builds the catalog; the output is the same for any number of jobs.
     """
     started = time.perf_counter()
     _check_docs(docs)
     out_dir = Path(out_dir)
-    cache = Path(cache_dir) / "search-shards" if cache_dir is not None else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+    cache = Path(cache_dir) / SHARD_CACHE if cache_dir is not None else None
+    catalog_cache = Path(cache_dir) / CATALOG_CACHE if cache_dir is not None else None
+    for folder in (cache, catalog_cache):
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
     tasks = _shard_tasks(docs)
     results: dict[str, _ShardResult] = {}
     to_build = []
@@ -409,15 +552,16 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         else:
             to_build.append(task)
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    global _FORKED
     pool = None
     if jobs > 1 and len(to_build) > 1:
         preload_pinyin()  # once here, not in every forked worker
+        _FORKED = (to_build, out_dir, cache)
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(to_build)))
-        pending = pool.map_async(_build_shard_star, [(t, out_dir, cache) for t in to_build], chunksize=1)
+        pending = pool.map_async(_build_forked, range(len(to_build)), chunksize=1)
     try:
         # meanwhile the pool builds shards
-        catalog_text = catalog_json(docs, tasks)
-        catalog = gzip_bytes(catalog_text)
+        catalog, catalog_json_size, catalog_entry, catalog_reused = _catalog(docs, tasks, catalog_cache)
         if pool is None:
             for task in to_build:
                 results[task.name] = _build_shard(task, out_dir, cache)
@@ -425,19 +569,21 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
             for result in pending.get():
                 results[result.name] = result
     finally:
+        _FORKED = ([], Path(), None)
         if pool is not None:
             pool.close()
             pool.join()
     _write_atomic(out_dir / CATALOG_NAME, catalog)   # last: it lists the shards
     _remove_stale_shards(out_dir, {t.name for t in tasks})
-    if cache is not None:
+    if cache is not None and catalog_cache is not None:
         _prune_cache(cache, {t.key for t in tasks})
-    return _stats(len(docs), len(catalog), len(catalog_text), list(results.values()),
+        _prune_cache(catalog_cache, {catalog_entry})
+    return _stats(len(docs), len(catalog), catalog_json_size, catalog_reused, list(results.values()),
                   time.perf_counter() - started)
 
 
-def _stats(n_docs: int, catalog_bytes: int, catalog_json_bytes: int, shards: list[_ShardResult],
-           seconds: float) -> SearchStats:
+def _stats(n_docs: int, catalog_bytes: int, catalog_json_bytes: int, catalog_reused: bool,
+           shards: list[_ShardResult], seconds: float) -> SearchStats:
     """Sum up sizes for the report."""
     largest = max(shards, key=lambda s: (s.size, s.name), default=None)
     return SearchStats(
@@ -451,5 +597,6 @@ def _stats(n_docs: int, catalog_bytes: int, catalog_json_bytes: int, shards: lis
         total_json_bytes=catalog_json_bytes + sum(s.json_size for s in shards),
         shards_rebuilt=sum(s.rebuilt for s in shards),
         shards_reused=sum(not s.rebuilt for s in shards),
+        catalog_reused=catalog_reused,
         seconds=round(seconds, 3),
     )
