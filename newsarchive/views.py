@@ -20,9 +20,9 @@ from .model import NewsPage, Output, SiteArticle, SiteModel, Urls
 FRONT_PAGES = 6            # newspaper pages on the front page
 FRONT_PAGE_HEADLINES = 6   # headlines listed under each of them
 POPULAR_TAGS = 15
-RELATED = 5
-DESCRIPTION_CHARS = 60     # meta and Open Graph descriptions
-TEASER_CHARS = 50          # the summary in list entries
+RELATED = 4
+DESCRIPTION_CHARS = 50     # meta and Open Graph descriptions
+TEASER_CHARS = 40          # the summary in list entries (two lines on a phone)
 RELATED_NEIGHBOURS = 8     # candidates taken from each shared group, either side in time
 SECTION_NAMES = {"tags": "标签", "districts": "地区", "people": "人物", "columns": "栏目"}
 SITEMAP_URLS = 50_000      # the sitemap protocol's limit per file
@@ -70,7 +70,7 @@ class Teaser:
     kind: str
     date: str
     iso_date: str
-    page: Link | None
+    page: str                     # the newspaper page's label, "" for none
     summary: str
     key: str    # repr of the fields above, made once: each list page's fingerprint repeats it
 
@@ -298,8 +298,12 @@ class Views:
         """The list view of one article."""
         article = entry.article
         fields = (article.title, entry.url, article.kind, display_date(article.date),
-                  article.date or "", self._page_link(entry), shorten(article.summary, TEASER_CHARS))
+                  article.date or "", self._page_label(entry), shorten(article.summary, TEASER_CHARS))
         return Teaser(*fields, key=repr(fields))
+
+    def _page_label(self, entry: SiteArticle) -> str:
+        """The label of the article's newspaper page ("" when it has none)."""
+        return self.model.pages[entry.page].label if entry.page is not None else ""
 
     def _page_link(self, entry: SiteArticle) -> Link | None:
         """A link to the article's newspaper page."""
@@ -366,8 +370,7 @@ class Views:
             data["datePublished"] = article.date
         people = self.model.people
         if entry.people:
-            data["author"] = [{"@type": "Person", "name": people[i].name,
-                               "url": self.urls.absolute(people[i].urls[0])}
+            data["author"] = [{"@type": "Person", "name": people[i].name}
                               for i in dict.fromkeys(i for _, i in entry.people)]
         if article.rubric:
             data["articleSection"] = article.rubric
