@@ -16,7 +16,8 @@ from lunr.builder import Builder
 from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR, base36,
                                       build_search_index, catalog_gzip, doc_id, gzip_bytes,
                                       plan_shards)
-from newsarchive.search.lunrjson import BulkBuilder, TermTable, tokenize, utf16_key
+from newsarchive.search.lunrjson import (POSTING_BASE, POSTING_DIGITS, BulkBuilder, TermTable,
+                                         tokenize, utf16_key)
 from newsarchive.search.segment import normalize, runs, segment
 from search_support import (HOSTILE_TITLE, expected_ids, fixture_docs, node_search,
                             read_search_json, run_node, seed_paragraphs)
@@ -159,6 +160,28 @@ def _compact_pair(docs: list[dict], fields: list[str]) -> tuple[str, str]:
     return builder.serialize_compact_bytes().decode(), builder.serialize_json()
 
 
+def _gap_lists(compact: str) -> str:
+    """The compact index with its postings as format 3 wrote them: per field, per term, the
+    list of gaps (decoded here independently of the writer)."""
+    data = json.loads(compact)
+    digits = {c: i for i, c in enumerate(POSTING_DIGITS)}
+    lists = []
+    for encoded in data["postings"]:
+        field = []
+        for term in encoded.split(" "):
+            gaps, value = [], 0
+            for c in term:
+                if digits[c] >= POSTING_BASE:
+                    value = value * POSTING_BASE + digits[c] - POSTING_BASE
+                else:
+                    gaps.append(value * POSTING_BASE + digits[c])
+                    value = 0
+            assert value == 0
+            field.append(gaps)
+        lists.append(field if data["terms"] else [])
+    return json.dumps({**data, "postings": lists}, ensure_ascii=False)
+
+
 def test_compact_index_expands_to_the_lunr_serialisation():
     rng = random.Random(11)
     text = "\n".join(seed_paragraphs())
@@ -167,8 +190,17 @@ def test_compact_index_expands_to_the_lunr_serialisation():
         at = rng.randrange(len(text) - 400)
         head = text[at:at + rng.randint(0, 30)] + ("𠀀新字😀ＳＭＣ2024年café" if i % 7 == 0 else "")
         docs.append({"id": base36(i * 37), "h": head, "b": "" if i % 5 == 0 else text[at:at + rng.randint(0, 400)]})
+    # many documents, few with text: gaps of one, two and three digits, at each digit boundary
+    base = POSTING_BASE
+    sparse = {0, 1, base - 1, base, base + 1, 2 * base, base * base - 1, base * base, base * base + 1,
+              base * base + base, 3 * base * base, 3 * base * base + 1}
+    many = [{"id": base36(i), "t": f"工匠学院{i}号" + ("职工" if i % 2 else "") if i in sparse else ""}
+            for i in range(max(sparse) + 2)]
     cases = [_compact_pair(docs, ["h", "b"]), _compact_pair(docs, ["b"]), _compact_pair([], ["t"]),
-             _compact_pair([{"id": "0", "t": ""}], ["t"])]
+             _compact_pair([{"id": "0", "t": ""}], ["t"]), _compact_pair(many, ["t"])]
+    assert max(len(term) for term in json.loads(cases[-1][0])["postings"][0].split(" ")) >= 3 * 2
+    # format 3's lists of gaps are read too (a browser may hold an older catalog)
+    cases += [(_gap_lists(compact), full) for compact, full in cases]
     script = """
     const NewsSearch = require("./theme/static/search.js");
     let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
@@ -184,10 +216,29 @@ def test_compact_index_expands_to_the_lunr_serialisation():
       });
       process.stdout.write(JSON.stringify(out));
     });"""
-    refs = [[d["id"] for d in docs], [d["id"] for d in docs], [], ["0"]]
+    refs = [[d["id"] for d in docs], [d["id"] for d in docs], [], ["0"], [d["id"] for d in many]] * 2
     result = run_node(script, [[c, f, r] for (c, f), r in zip(cases, refs)])
     assert result == [[True, True]] * len(cases)
-    assert len(cases[0][0]) < len(cases[0][1]) / 2
+    assert len(cases[0][0]) < len(cases[0][1]) / 3
+
+
+def test_compact_postings_are_rejected_when_they_do_not_match_the_terms():
+    compact = json.loads(_compact_pair([{"id": "0", "t": "工匠"}, {"id": "1", "t": "学院"}], ["t"])[0])
+    assert compact["terms"] == "匠 学院 工匠 院" and compact["postings"] == ["! # ! #"]
+    script = """
+    const NewsSearch = require("./theme/static/search.js");
+    let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
+    process.stdin.on("end", () => {
+      const out = JSON.parse(input).map(([index, refs]) => {
+        try { NewsSearch.expandIndex(index, refs); return "loaded"; } catch (e) { return e.message; }
+      });
+      process.stdout.write(JSON.stringify(out));
+    });"""
+    # too few terms, too many, a character that is no digit, a number without its last digit
+    bad = ["! # !", "! # ! # !", "! # ! #\\", "! # ! #é", "! # ! |"]
+    result = run_node(script, [[compact, ["0", "1"]]] + [[{**compact, "postings": [b]}, ["0", "1"]] for b in bad])
+    assert result[0] == "loaded"
+    assert all("search index:" in r for r in result[1:]), result
 
 
 def test_browser_decoder_reads_gzip_and_plain_json():

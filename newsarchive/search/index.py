@@ -80,7 +80,7 @@ from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
 from .segment import pinyin_keys, preload_pinyin
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CATALOG_NAME = "catalog.json.gz"
 OLD_CATALOG_NAMES = ("catalog.json",)   # written by earlier formats; removed when found
 SHARD_DIR = "shards"

@@ -65,6 +65,71 @@
     return new Response(stream).text().then(JSON.parse);
   }
 
+  // Digits of the compact form's postings (lunrjson.py POSTING_DIGITS): printable ASCII but
+  // the space (it separates terms), '"' and the backslash. A number is written in base
+  // POSTING_BASE, most significant digit first: the first half of the digits end a number,
+  // the others lead.
+  var POSTING_BASE = 46;
+  var DIGIT_VALUE = (function () {
+    var values = new Int16Array(128), digit = 0;
+    for (var c = 0; c < 128; c++) {
+      values[c] = c > 0x20 && c < 0x7F && c !== 0x22 && c !== 0x5C ? digit++ : -1;
+    }
+    return values;
+  }());
+
+  /**
+   * Read one field's postings into `postings` (one object per term) and `seen` (documents with
+   * a posting). `encoded` is the compact form's string (per term, the gaps between its
+   * document numbers in POSTING_BASE digits; terms separated by a space) or, as format 3
+   * wrote it, one list of gaps per term.
+   */
+  function readPostings(encoded, field, postings, refs, seen) {
+    var t, doc, docs;
+    if (typeof encoded !== "string") {
+      for (t = 0; t < postings.length; t++) {
+        var list = encoded[t];
+        docs = {};
+        doc = -1;
+        for (var k = 0; k < list.length; k++) {
+          doc += list[k] + 1;
+          docs[refs[doc]] = NO_MATCH_DATA;
+          seen[doc] = 1;
+        }
+        postings[t][field] = docs;
+      }
+      return;
+    }
+    var value = 0;
+    t = 0;
+    doc = -1;
+    docs = {};
+    for (var i = 0; i < encoded.length; i++) {
+      var c = encoded.charCodeAt(i);
+      if (c === 0x20) {
+        if (t >= postings.length - 1) { break; }
+        postings[t++][field] = docs;
+        docs = {};
+        doc = -1;
+        continue;
+      }
+      var digit = c < 128 ? DIGIT_VALUE[c] : -1;
+      if (digit < 0) { throw new Error("search index: bad posting digit"); }
+      if (digit >= POSTING_BASE) {
+        value = value * POSTING_BASE + digit - POSTING_BASE;
+      } else {
+        doc += value * POSTING_BASE + digit + 1;
+        value = 0;
+        docs[refs[doc]] = NO_MATCH_DATA;
+        seen[doc] = 1;
+      }
+    }
+    if (postings.length) { postings[t++][field] = docs; }
+    if (t !== postings.length || i !== encoded.length || value !== 0) {
+      throw new Error("search index: postings do not match the terms");
+    }
+  }
+
   /**
    * lunr's serialisation of an index in the compact form (see lunrjson.py): `refs` are the
    * documents' lunr refs by number. An index already in lunr's form is returned as it is.
@@ -76,16 +141,7 @@
     var postings = terms.map(function () { return {}; });
     var present = fields.map(function () { return new Uint8Array(refs.length); });
     fields.forEach(function (field, f) {
-      var lists = data.postings[f], seen = present[f];
-      for (var t = 0; t < terms.length; t++) {
-        var list = lists[t], docs = {}, doc = -1;
-        for (var k = 0; k < list.length; k++) {
-          doc += list[k] + 1;
-          docs[refs[doc]] = NO_MATCH_DATA;
-          seen[doc] = 1;
-        }
-        postings[t][field] = docs;
-      }
+      readPostings(data.postings[f], field, postings, refs, present[f]);
     });
     var inverted = terms.map(function (term, t) {
       postings[t]._index = t;
