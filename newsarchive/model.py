@@ -11,7 +11,7 @@ stem, then position on the page. `SiteArticle.index` is the place in that list (
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 
 from .config import SiteConfig
@@ -137,9 +137,16 @@ class SiteModel:
     people: list[Group]
     columns: list[Group]
     newest_date: str | None
+    _outputs: list[Output] | None = field(default=None, repr=False, compare=False)
 
     def outputs(self) -> list[Output]:
-        """Every page the site consists of (feed, sitemap and the like excluded)."""
+        """Every page the site consists of (feed, sitemap and the like excluded); made once."""
+        if self._outputs is None:
+            self._outputs = self._list_outputs()
+        return self._outputs
+
+    def _list_outputs(self) -> list[Output]:
+        """Every page, in the order they are rendered."""
         out = [Output(Urls.front(), "front", origin="the front page"),
                Output(Urls.search(), "search", origin="the search page")]
         out += [Output(a.url, "article", a.index, origin=a.article.path) for a in self.articles]

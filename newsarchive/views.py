@@ -267,6 +267,7 @@ class Views:
         self.site = SiteInfo(config.title, config.description, config.base_url, config.language)
         # An article's teaser shows on several lists; made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
+        self._sitemap: list[SitemapEntry] | None = None
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -325,8 +326,9 @@ class Views:
             roles.setdefault(role, []).append(Link(group.name, group.urls[0]))
         return tuple(Byline(role, tuple(people)) for role, people in roles.items())
 
-    def related(self, entry: SiteArticle) -> tuple[Teaser, ...]:
-        """Articles sharing most tags and districts, among the nearest in time in each group."""
+    def related(self, entry: SiteArticle, shown: tuple[int, ...] = ()) -> tuple[Teaser, ...]:
+        """Articles sharing most tags and districts, among the nearest in time in each group;
+        articles in `shown` (the page neighbours the article page links already) are left out."""
         scores: dict[int, int] = {}
         groups = [(self.model.tags[i], 2) for i in entry.tags]
         groups += [(self.model.districts[i], 1) for i in entry.districts]
@@ -338,6 +340,8 @@ class Views:
             for other in members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]:
                 if other != entry.index:
                     scores[other] = scores.get(other, 0) + weight
+        for other in shown:
+            scores.pop(other, None)
         me = entry.index
         best = sorted((-score, abs(other - me), other) for other, score in scores.items())[:RELATED]
         return tuple(self.teasers[other] for _, _, other in best)
@@ -391,10 +395,12 @@ class Views:
         article = entry.article
         previous = following = None
         page_size = 0
+        neighbours: tuple[int, ...] = ()
         if entry.page is not None:
             members = self.model.pages[entry.page].articles
             page_size = len(members)
             at = members.index(entry.index)
+            neighbours = members[max(0, at - 1):at] + members[at + 1:at + 2]
             if at > 0:
                 previous = self._article_link(members[at - 1])
             if at + 1 < len(members):
@@ -408,7 +414,7 @@ class Views:
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
             display_date(article.date), article.date or "", self._bylines(entry), article.source,
             self._district_links(entry), tags, self._page_link(entry), article.position, page_size,
-            previous, following, self.related(entry), Body(article.paragraphs, article.content_hash),
+            previous, following, self.related(entry, neighbours), Body(article.paragraphs, article.content_hash),
             self.jsonld(entry))
         crumbs = (Link(view.page.label, view.page.url),) if view.page else ()
         description = shorten(article.summary, DESCRIPTION_CHARS)
@@ -568,7 +574,9 @@ class Views:
 
     def sitemap(self, output: Output) -> dict[str, Any]:
         """One sitemap file (the `number`-th block of SITEMAP_URLS pages)."""
-        entries = self.sitemap_entries(self.model.outputs())
+        if self._sitemap is None:   # a large site has several sitemap files: list its pages once
+            self._sitemap = self.sitemap_entries(self.model.outputs())
+        entries = self._sitemap
         start = (output.number - 1) * SITEMAP_URLS
         return {"entries": tuple(entries[start:start + SITEMAP_URLS])}
 

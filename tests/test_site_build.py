@@ -182,9 +182,19 @@ def test_article_page_shows_headline_group_byline_page_and_neighbours(site):
 
 def test_related_articles_share_tags_or_districts(site):
     out, _ = site
+    tree = parse(out / "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html")
+    related = {a.get("href") for a in tree.findall(".//aside[@class='related']//a")}
+    assert related == {"../../articles/xss-test-article/index.html",              # share 朝阳区
+                       "../../articles/zhi-gong-shu-hua-zhan-jing-kai-qu/index.html"}
+
+
+def test_related_articles_leave_out_the_page_neighbours(site):
+    out, _ = site
+    # Its one related candidate (职工文化, 经开区) is next to it on page 004: linked once, as a neighbour.
     tree = parse(out / "articles/zhi-gong-tu-bu-huo-dong/index.html")
-    related = [a.get("href") for a in tree.findall(".//aside[@class='related']//a")]
-    assert related[0] == "../../articles/zhi-gong-shu-hua-zhan-jing-kai-qu/index.html"  # shares 职工文化 and 经开区
+    neighbours = {a.get("href") for a in tree.findall(".//nav[@class='neighbours']//a")}
+    assert "../../articles/zhi-gong-shu-hua-zhan-jing-kai-qu/index.html" in neighbours
+    assert tree.find(".//aside[@class='related']") is None
 
 
 def test_newspaper_page_lists_articles_in_printed_order(site):
