@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
-from newsarchive.search.segment import PINYIN_MAX_SYLLABLES, pinyin_keys, query_parts, run_syllables, runs, segment
+from newsarchive.search.segment import (PINYIN_MAX_SYLLABLES, han_words, pinyin_keys, query_parts,
+                                        run_syllables, runs, segment)
 from search_support import FIXTURES, STATIC, run_node
 
 CASES = json.loads((FIXTURES / "segment_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -73,6 +75,22 @@ def test_pinyin_readings_are_pypinyins_on_the_seeds():
             expected[start:start + 2] = ["chao", "yang"]
             start = run.find("朝阳", start + 2)
         assert list(run_syllables(run)) == expected, run
+
+
+def test_han_words_cut_as_pypinyin_does():
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.seg.mmseg import seg
+    seeds = sorted((FIXTURES.parent.parent / "seeds").glob("*.txt"))
+    han = [r for p in seeds for kind, r in runs(p.read_text(encoding="utf-8")) if kind == "han"]
+    # runs made of starts of phrases: a phrase cut short at the end of a run, a prefix that
+    # is no phrase, phrases overlapping
+    rng = random.Random(5)
+    phrases = sorted(p for p in PHRASES_DICT if len(p) >= 3)
+    for _ in range(3000):
+        han.append("".join(p[:rng.randint(1, len(p))] for p in rng.sample(phrases, rng.randint(1, 3))))
+    han += ["", "中", "中华人民共和", "中华人民共和国", "人民共和国国"]
+    for run in han:
+        assert han_words(run) == list(seg.cut(run)), run
 
 
 def test_pinyin_keys_full_and_initials_from_every_syllable():

@@ -296,9 +296,13 @@ def _decimal_pieces(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (np.unique without its hash table, which is far slower
     for large integer arrays)."""
+    return _distinct(np.sort(values))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
     if len(values) < 2:
-        return np.sort(values)
-    values = np.sort(values)
+        return values
     keep = np.empty(len(values), dtype=bool)
     keep[0] = True
     np.not_equal(values[1:], values[:-1], out=keep[1:])
@@ -311,26 +315,31 @@ def posting_digits(n_terms: int, term_ids: np.ndarray, doc_ids: np.ndarray) -> b
     POSTING_BASE, terms separated by a space."""
     if n_terms == 0:
         return b""
+    base = np.uint32(POSTING_BASE)
     gaps = doc_ids.astype(np.int64)   # a copy
     if len(gaps) > 1:
         gaps[1:] -= np.where(term_ids[1:] == term_ids[:-1], doc_ids[:-1] + 1, 0)
+    gaps = gaps.astype(np.uint32)     # unsigned 32-bit: division by a constant is fast
     digits = np.ones(len(gaps), dtype=np.int64)
     top = int(gaps.max()) if len(gaps) else 0
     limit = POSTING_BASE
     while top >= limit:
         digits += gaps >= limit
         limit *= POSTING_BASE
-    at = np.cumsum(digits) + term_ids.astype(np.int64) - 1     # each gap's last digit
+    at = np.cumsum(digits)
+    at += term_ids
+    at -= 1                           # each gap's last digit (after one space per term before)
     out = np.full(int(digits.sum()) + n_terms - 1, ord(" "), dtype=np.uint8)
-    out[at] = _DIGIT_BYTES[gaps % POSTING_BASE]
-    value = gaps // POSTING_BASE
+    value = gaps // base
+    out[at] = _DIGIT_BYTES[gaps - value * base]
     while True:   # leading digits, right to left
         more = np.flatnonzero(value)
         if not len(more):
             return out.tobytes()
         at, value = at[more] - 1, value[more]
-        out[at] = _DIGIT_BYTES[POSTING_BASE + value % POSTING_BASE]
-        value //= POSTING_BASE
+        quotient = value // base
+        out[at] = _DIGIT_BYTES[POSTING_BASE + (value - quotient * base)]
+        value = quotient
 
 
 def _utf16_units(chars: np.ndarray) -> np.ndarray:
@@ -467,7 +476,7 @@ class BulkBuilder(Builder):
                 keys, tf, lengths = _sorted_unique(keys), None, None
             collected.append((field, keys >> np.uint64(doc_bits),
                               (keys & np.uint64((1 << doc_bits) - 1)).astype(np.int64), tf, lengths))
-        field_codes = [_sorted_unique(c[1]) for c in collected]   # postings are sorted: cheap
+        field_codes = [_distinct(c[1]) for c in collected]   # postings are sorted by code
         all_codes = field_codes[0] if len(field_codes) == 1 else _sorted_unique(
             np.concatenate(field_codes or [np.zeros(0, np.uint64)]))
         return collected, all_codes, words

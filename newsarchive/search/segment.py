@@ -138,8 +138,35 @@ def preload_pinyin() -> None:
 
 
 def han_words(run: str) -> list[str]:
-    """A Han run cut into words by pypinyin's phrase dictionary (maximum matching)."""
-    return list(_pypinyin_data()[0].cut(run))
+    """A Han run cut into words by pypinyin's phrase dictionary (maximum matching): the words
+    of pypinyin's `seg.cut`, found without its generator and per-prefix method calls."""
+    seg, phrases, _ = _pypinyin_data()
+    prefixes = getattr(getattr(seg, "_prefix_set", None), "_set", None)
+    if not isinstance(prefixes, set) or not getattr(seg, "_no_non_phrases", False):
+        return list(seg.cut(run))   # not the cutter whose rules this follows
+    words = []
+    start, n = 0, len(run)
+    while start < n:
+        # the longest phrase starting here, among the prefixes of phrases that do
+        found = 0
+        end = start + 1
+        while end <= n:
+            word = run[start:end]
+            if word not in prefixes:
+                break
+            if word in phrases:
+                found = end
+            end += 1
+        if found:
+            words.append(run[start:found])
+            start = found
+        elif end <= n:      # no phrase starts here: the character alone
+            words.append(run[start])
+            start += 1
+        else:               # the rest only begins phrases: pypinyin gives its characters
+            words.extend(run[start:])
+            break
+    return words
 
 
 @lru_cache(maxsize=1024)
@@ -169,7 +196,7 @@ def run_syllables(run: str) -> tuple[str, ...]:
     seed pages), looked up directly in pypinyin's dictionaries: lazy_pinyin converts every
     syllable through its style machinery and costs five times as much. Then PINYIN_OVERRIDES.
     """
-    result = [s for word in _pypinyin_data()[0].cut(run) for s in _word_syllables(word)]
+    result = [s for word in han_words(run) for s in _word_syllables(word)]
     for phrase, fixed in PINYIN_OVERRIDES.items():
         start = run.find(phrase)
         while start >= 0:
@@ -198,14 +225,18 @@ def _pinyin_keys(text: str) -> tuple[str, ...]:
         if kind != "han":
             continue
         syllables = [s for s in run_syllables(run) if s]
+        if not syllables:
+            continue
         # slices of the run's whole spelling and initials, not joins per key
         full = "".join(syllables)
-        initials = "".join(s[0] for s in syllables)
-        ends = list(accumulate(map(len, syllables), initial=0))
+        initials = "".join([s[0] for s in syllables])
+        starts = list(accumulate(map(len, syllables), initial=0))
         n, cap = len(syllables), PINYIN_MAX_SYLLABLES
-        fulls = [full[ends[i]:ends[min(i + cap, n)]] for i in range(n)]
-        firsts = [initials[i:i + cap] for i in range(n)]
-        keys.update(dict.fromkeys(k for pair in zip(fulls, firsts) for k in pair))
+        stops = (starts[cap:] + [starts[n]] * cap)[:n]   # the ends of cap syllables or fewer
+        pairs = [""] * (2 * n)
+        pairs[0::2] = [full[a:b] for a, b in zip(starts, stops)]
+        pairs[1::2] = [initials[i:i + cap] for i in range(n)]
+        keys.update(dict.fromkeys(pairs))
     return tuple(keys)
 
 
