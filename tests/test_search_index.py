@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
-from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR, base36,
-                                      build_search_index, catalog_gzip, doc_id, gzip_bytes,
-                                      plan_shards)
+from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR, SHARD_MAX_CHARS,
+                                      SHARD_SPAN, base36, build_search_index, catalog_gzip, doc_id,
+                                      gzip_bytes, plan_shards)
 from newsarchive.search.lunrjson import (POSTING_BASE, POSTING_DIGITS, BulkBuilder, TermTable,
                                          tokenize, utf16_key)
 from newsarchive.search.segment import normalize, runs, segment
@@ -389,6 +389,28 @@ def test_a_damaged_cached_catalog_start_is_rebuilt(tmp_path):
     again = build_search_index(docs, tmp_path / "c", cache)
     assert not again.catalog_reused
     assert _files(tmp_path / "c") == _files(tmp_path / "a")
+
+
+def test_shards_are_buckets_of_orders_cut_below_the_size_limit():
+    rng = random.Random(3)
+    base = fixture_docs()[0]
+    orders = rng.sample(range(5 * SHARD_SPAN), 300)
+    # bodies from tiny to a third of a shard: some buckets must be cut into parts
+    docs = [replace(base, ref=f"d{o}", order=o, body="字" * rng.choice([10, 1000, SHARD_MAX_CHARS // 3]))
+            for o in orders]
+    shards = plan_shards(docs)
+    assert [d.order for shard in shards for d in shard] == sorted(orders, reverse=True)
+    cut = 0
+    for i, shard in enumerate(shards):
+        assert len({d.order // SHARD_SPAN for d in shard}) == 1
+        assert sum(len(d.body) for d in shard) <= SHARD_MAX_CHARS or len(shard) == 1
+        # a part ends where the next older article would not have fitted
+        older = shards[i + 1] if i + 1 < len(shards) else []
+        if older and older[0].order // SHARD_SPAN == shard[0].order // SHARD_SPAN:
+            cut += 1
+            assert sum(len(d.body) for d in older) + len(shard[-1].body) > SHARD_MAX_CHARS
+    assert cut >= 3
+    assert plan_shards([]) == []
 
 
 def test_jobs_do_not_change_the_output(tmp_path):

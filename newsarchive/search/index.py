@@ -60,9 +60,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import multiprocessing
+import operator
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -110,6 +113,10 @@ SHARD_CACHE = "search-shards"       # under cache_dir: shards by key (.json.gz a
 CATALOG_CACHE = "search-catalog"    # under cache_dir: the deflated catalog start (.deflate and .meta)
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _CATALOG_TAIL = b',"shards":'
+_ORDER = operator.attrgetter("order")
+# The fields of a SearchDoc the catalog shows or indexes, but the body (only its lead is).
+_CATALOG_INPUTS = operator.attrgetter("order", "url", "title", "kicker", "subtitle", "date", "page_label",
+                                      "districts", "tags", "people")
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,10 @@ def doc_id(doc: SearchDoc) -> str:
 
 def _check_docs(docs: Sequence[SearchDoc]) -> None:
     """Refuse duplicate refs or orders, and negative orders (they name the lunr refs)."""
+    orders = [doc.order for doc in docs]
+    refs = [doc.ref for doc in docs]
+    if len(set(orders)) == len(orders) and len(set(refs)) == len(refs) and (not orders or min(orders) >= 0):
+        return
     seen_refs: set[str] = set()
     seen_orders: set[int] = set()
     for doc in docs:
@@ -204,19 +215,27 @@ def plan_shards(docs: Sequence[SearchDoc]) -> list[list[SearchDoc]]:
     Bucket = order // SHARD_SPAN, so adding newer articles leaves older buckets alone; a
     bucket whose bodies exceed SHARD_MAX_CHARS is cut, in order, into parts below that.
     """
-    buckets: dict[int, list[SearchDoc]] = {}
-    for doc in sorted(docs, key=lambda d: d.order):
-        buckets.setdefault(doc.order // SHARD_SPAN, []).append(doc)
+    newest = _newest_first(docs)
+    sizes = [len(doc.body) for doc in newest]
     shards: list[list[SearchDoc]] = []
-    for bucket in sorted(buckets, reverse=True):
-        parts: list[list[SearchDoc]] = [[]]
+    end = 0
+    while end < len(newest):
+        # the bucket of newest[end], newest first
+        start, bucket = end, newest[end].order // SHARD_SPAN
+        end = start + 1
+        while end < len(newest) and newest[end].order // SHARD_SPAN == bucket:
+            end += 1
+        if sum(sizes[start:end]) <= SHARD_MAX_CHARS:
+            shards.append(newest[start:end])
+            continue
+        parts: list[list[SearchDoc]] = [[]]   # cut oldest first, then listed newest first
         size = 0
-        for doc in buckets[bucket]:
-            if parts[-1] and size + len(doc.body) > SHARD_MAX_CHARS:
+        for doc, length in zip(newest[start:end][::-1], sizes[start:end][::-1]):
+            if parts[-1] and size + length > SHARD_MAX_CHARS:
                 parts.append([])
                 size = 0
             parts[-1].append(doc)
-            size += len(doc.body)
+            size += length
         shards.extend(list(reversed(part)) for part in reversed(parts))
     return shards
 
@@ -352,22 +371,17 @@ def catalog_key(docs: Sequence[SearchDoc]) -> str:
     docs = _newest_first(docs)
     digest = hashlib.sha256(code_version().encode())
     digest.update(repr((load_districts(), load_tags())).encode())
-    columns = [[str(d.order) for d in docs], [d.url for d in docs], [d.title for d in docs],
-               [d.kicker for d in docs], [d.subtitle for d in docs], [d.date or "" for d in docs],
-               [d.page_label for d in docs], [d.body[:LEAD_SOURCE_CHARS] for d in docs]]
-    for attr in ("districts", "tags", "people"):
-        names = [getattr(d, attr) for d in docs]
-        columns += [[str(len(n)) for n in names], [t for n in names for t in n]]
-    for column in columns:
-        # the length of each value and then all of them: one column gives one hash input
-        digest.update(np.fromiter(map(len, column), dtype=np.int64, count=len(column)).tobytes())
-        digest.update("".join(column).encode("utf-8", "surrogatepass"))
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True   # no memo: the bytes depend on the values, not on which objects are shared
+    pickler.dump((list(map(_CATALOG_INPUTS, docs)), [d.body[:LEAD_SOURCE_CHARS] for d in docs]))
+    digest.update(buffer.getbuffer())
     return digest.hexdigest()
 
 
 def _newest_first(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     """The docs by descending order: the order of the catalog's rows and of the shards."""
-    return sorted(docs, key=lambda d: d.order, reverse=True)
+    return sorted(docs, key=_ORDER, reverse=True)
 
 
 def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
