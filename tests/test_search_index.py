@@ -14,7 +14,7 @@ import pytest
 from lunr.builder import Builder
 
 from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR, SHARD_MAX_CHARS,
-                                      SHARD_SPAN, base36, build_search_index, catalog_gzip, doc_id,
+                                      SHARD_SPAN, base36, base36_list, build_search_index, catalog_gzip, doc_id,
                                       gzip_bytes, plan_shards)
 from newsarchive.search.lunrjson import (POSTING_BASE, POSTING_DIGITS, BulkBuilder, TermTable,
                                          tokenize, utf16_key)
@@ -389,6 +389,15 @@ def test_a_damaged_cached_catalog_start_is_rebuilt(tmp_path):
     again = build_search_index(docs, tmp_path / "c", cache)
     assert not again.catalog_reused
     assert _files(tmp_path / "c") == _files(tmp_path / "a")
+
+
+def test_refs_in_base36():
+    values = [0, 1, 35, 36, 37, 1295, 1296, 46655, 46656, 10 ** 6, 36 ** 7 - 1, 36 ** 7]
+    assert base36_list(values) == [base36(v) for v in values]
+    assert [base36(v) for v in values[:6]] == ["0", "1", "z", "10", "11", "zz"]
+    assert base36_list(range(0)) == [] and base36_list(range(3)) == ["0", "1", "2"]
+    with pytest.raises(ValueError):
+        base36_list([3, -1])
 
 
 def test_shards_are_buckets_of_orders_cut_below_the_size_limit():

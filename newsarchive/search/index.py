@@ -112,6 +112,7 @@ _CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json|json\.gz|deflate|meta)$")
 SHARD_CACHE = "search-shards"       # under cache_dir: shards by key (.json.gz and .meta)
 CATALOG_CACHE = "search-catalog"    # under cache_dir: the deflated catalog start (.deflate and .meta)
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_DIGIT_BYTES36 = np.frombuffer(_DIGITS36.encode(), dtype=np.uint8)
 _CATALOG_TAIL = b',"shards":'
 _ORDER = operator.attrgetter("order")
 # The fields of a SearchDoc the catalog shows or indexes, but the body (only its lead is).
@@ -168,6 +169,23 @@ def base36(n: int) -> str:
         digits = _DIGITS36[r] + digits
         if n == 0:
             return digits
+
+
+def base36_list(values: Sequence[int]) -> list[str]:
+    """base36 of each non-negative integer, computed for all at once."""
+    numbers = np.fromiter(values, dtype=np.int64, count=len(values))
+    if not len(numbers):
+        return []
+    if int(numbers.min()) < 0:
+        raise ValueError("base36 of a negative number")
+    width = len(base36(int(numbers.max())))
+    powers = 36 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    digits = np.empty((len(numbers), width + 1), dtype=np.uint8)
+    digits[:, :width] = _DIGIT_BYTES36[(numbers[:, None] // powers) % 36]
+    digits[:, width] = ord(" ")
+    used = np.ones(digits.shape, dtype=bool)      # no leading zeros, but "0" itself
+    used[:, :width - 1] = numbers[:, None] >= powers[:-1]
+    return digits[used].tobytes().decode("ascii").split()
 
 
 def doc_id(doc: SearchDoc) -> str:
@@ -333,7 +351,7 @@ def shard_json(task: _ShardTask) -> bytes:
     the pinyin keys of their titles (separate: pinyin clauses are optional, never required,
     so they need not share an index with the text, and every text term is shorter for it);
     both indexes compact, numbering documents by their position in `texts`."""
-    refs = [doc_id(d) for d in task.docs]
+    refs = base36_list([d.order for d in task.docs])
     text = BulkBuilder(refs, SHARD_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
     text.add_texts("t", ["\n".join((headline_text(d), meta_text(d), d.body)) for d in task.docs])
     pinyin = BulkBuilder(refs, SHARD_PINYIN_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
@@ -346,12 +364,12 @@ def shard_json(task: _ShardTask) -> bytes:
 
 def catalog_names(docs: Sequence[SearchDoc]) -> list[tuple[str, str]]:
     """The districts, tags and people the docs name, as (kind, text): by kind, then text."""
-    found: set[tuple[str, str]] = set()
-    for doc in docs:
-        for kind, attr in NAME_KINDS:
-            found.update((kind, text) for text in getattr(doc, attr) if text)
-    kind_rank = {k: i for i, (k, _) in enumerate(NAME_KINDS)}
-    return sorted(found, key=lambda n: (kind_rank[n[0]], n[1]))
+    names = []
+    for kind, attr in NAME_KINDS:
+        found = set().union(*map(operator.attrgetter(attr), docs))
+        found.discard("")
+        names += [(kind, text) for text in sorted(found)]
+    return names
 
 
 def name_texts(kind: str, text: str) -> list[str]:
@@ -389,21 +407,25 @@ def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
     headline index (compact, numbering documents by their row) and names index (lunr's form,
     with vectors); an object left open for catalog_tail_json."""
     docs = _newest_first(docs)
-    ids = [doc_id(d) for d in docs]
+    ids = base36_list([d.order for d in docs])
     names = catalog_names(docs)
-    number = {name: i for i, name in enumerate(names)}
-    rows = [[i, d.url, d.title, d.kicker, d.subtitle,
-             [number[(kind, t)] for kind, attr in NAME_KINDS for t in getattr(d, attr) if t],
-             d.date or "", d.page_label, lead(d.body)] for i, d in zip(ids, docs)]
+    numbers: dict[str, dict[str, int]] = {kind: {} for kind, _ in NAME_KINDS}
+    for i, (kind, text) in enumerate(names):
+        numbers[kind][text] = i
+    getters = [(operator.attrgetter(attr), numbers[kind]) for kind, attr in NAME_KINDS]
+    columns = {"id": ids, "url": [d.url for d in docs], "title": [d.title for d in docs],
+               "kicker": [d.kicker for d in docs], "subtitle": [d.subtitle for d in docs],
+               "names": [[number[t] for get, number in getters for t in get(d) if t] for d in docs],
+               "date": [d.date or "" for d in docs], "page": [d.page_label for d in docs],
+               "lead": [lead(d.body) for d in docs]}
     headlines = BulkBuilder(ids, CATALOG_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
     headlines.add_texts("h", [headline_text(d) for d in docs])
-    name_index = BulkBuilder([base36(i) for i in range(len(names))], NAME_FIELDS, TermTable())
+    name_index = BulkBuilder(base36_list(range(len(names))), NAME_FIELDS, TermTable())
     texts = [name_texts(kind, text) for kind, text in names]
     name_index.add_texts("n", ["\n".join(t) for t in texts])
     name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
     head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
-                   "docs": [[row[i] for row in rows] for i in range(len(DOC_COLUMNS))],
-                   "names": [list(n) for n in names]})
+                   "docs": [columns[c] for c in DOC_COLUMNS], "names": [list(n) for n in names]})
     return b"".join([head[:-1], b',"index":', headlines.serialize_compact_bytes(),
                      b',"namesIndex":', name_index.serialize_bytes()])
 
