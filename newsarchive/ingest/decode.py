@@ -48,10 +48,19 @@ def normalise_text(text: str) -> str:
 
 def read_page(path: Path) -> str:
     """The page's normalised text; ArchiveError naming the file if it cannot be read as text."""
+    return page_text(read_page_bytes(path), path)
+
+
+def read_page_bytes(path: Path) -> bytes:
+    """The page file's bytes; ArchiveError naming the file if it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ArchiveError(f"cannot read page: {exc.strerror}", path) from exc
+
+
+def page_text(data: bytes, path: Path) -> str:
+    """The normalised text of a page file's bytes; ArchiveError naming the file if they are not text."""
     try:
         return normalise_text(decode_page(data, path))
     except ValueError as exc:

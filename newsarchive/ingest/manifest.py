@@ -17,6 +17,11 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sha256_bytes(data: bytes, suffix: str = "") -> str:
+    """Hex digest of bytes followed by `suffix` as UTF-8."""
+    return hashlib.sha256(data + suffix.encode("utf-8")).hexdigest()
+
+
 def sha256_file(path: Path) -> str | None:
     """Hex digest of a file's bytes, or None when it does not exist."""
     try:
@@ -43,6 +48,7 @@ class PageRecord:
 
     text_sha256: str
     articles: list[WrittenArticle] = field(default_factory=list)
+    raw_sha256: str = ""      # of the file's bytes: an unchanged file is not even decoded again
 
 
 @dataclass
@@ -72,7 +78,8 @@ def load_manifest(content: Path) -> tuple[Manifest, str | None]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             raise ValueError(f"version {data.get('version')!r}")
-        pages = {stem: PageRecord(rec["text_sha256"], [WrittenArticle(**a) for a in rec["articles"]])
+        pages = {stem: PageRecord(rec["text_sha256"], [WrittenArticle(**a) for a in rec["articles"]],
+                                  rec.get("raw_sha256", ""))
                  for stem, rec in data["pages"].items()}
         return Manifest(data.get("rules", ""), pages), None
     except (ValueError, KeyError, TypeError) as exc:

@@ -12,10 +12,10 @@ import yaml
 from ..errors import ArchiveError
 from ..vocab import DATA_DIR
 from .articles import Classifiers, assemble
-from .decode import read_page
+from .decode import page_text, read_page_bytes
 from .districts import load_gazetteer
-from .manifest import (Manifest, PageRecord, WrittenArticle, load_manifest, sha256_file, sha256_text,
-                       write_atomic, MANIFEST_NAME)
+from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
+                       sha256_file, sha256_text, write_atomic)
 from .markdown_out import IngestedArticle, render_article
 from .page import split_page
 from .pages_meta import PageMeta, load_pages_meta
@@ -141,16 +141,26 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
                  taken: set[str], orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> bool:
     """Ingest one page: skip it if unchanged, else plan every file first and then write.
     Returns whether the page's manifest record changed."""
-    text = read_page(path)
+    data = read_page_bytes(path)
     report.pages_read += 1
     stem = path.stem
     meta = rules.pages.get(stem, PageMeta())
-    text_hash = sha256_text(f"{text}\n{meta!r}")
+    raw_hash = sha256_bytes(data, f"\n{meta!r}")
     record = manifest.pages.get(stem)
-    if record and record.text_sha256 == text_hash and manifest.rules == rules.fingerprint:
+    same_rules = manifest.rules == rules.fingerprint
+    if record and same_rules and record.raw_sha256 == raw_hash:
         report.pages_unchanged += 1
         report.unchanged += sum(1 for a in record.articles if not a.deleted)
         return False
+    text = page_text(data, path)
+    text_hash = sha256_text(f"{text}\n{meta!r}")
+    if record and same_rules and record.text_sha256 == text_hash:
+        # The same text in other bytes (another encoding or line ends): nothing to write but
+        # the new bytes' hash.
+        report.pages_unchanged += 1
+        report.unchanged += sum(1 for a in record.articles if not a.deleted)
+        record.raw_sha256 = raw_hash
+        return True
     if not text.strip():
         raise ArchiveError("page is empty", path)
     split = split_page(text, rules.rubrics)
@@ -160,7 +170,7 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     report.notes.extend(f"{path}:{note}" for note in split.notes)
     articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
     old = record.articles if record else orphans.pop(stem, [])
-    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report))
+    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report), raw_hash)
     manifest.pages[stem] = new_record
     return new_record != record
 
