@@ -777,6 +777,21 @@ def dir_stats(root: Path) -> tuple[int, int]:
     return files, size
 
 
+def pages_artifact_bytes(root: Path) -> int | None:
+    """The size of `root` packed as GitHub Pages deploys it: actions/upload-pages-artifact
+    tars the folder and the artifact upload deflates it (gzip -6 here); None without tar/gzip."""
+    if not (shutil.which("tar") and shutil.which("gzip")):
+        return None
+    tar = subprocess.Popen(["tar", "-cf", "-", "-C", str(root), "."], stdout=subprocess.PIPE)
+    gz = subprocess.Popen(["gzip", "-6"], stdin=tar.stdout, stdout=subprocess.PIPE)
+    assert tar.stdout is not None and gz.stdout is not None
+    tar.stdout.close()
+    size = 0
+    while chunk := gz.stdout.read(1 << 20):
+        size += len(chunk)
+    return size if gz.wait() == 0 and tar.wait() == 0 else None
+
+
 def search_report(search: Path) -> list[str]:
     """Sizes of the search catalog and shards under site/search/: gzip (as stored and served)
     and decompressed (what the browser parses)."""
@@ -864,6 +879,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mean-han", type=int,
                    help="Han characters a dateline story's body aims at, on average (default: the profile's, "
                         + ", ".join(f"{k} {v.mean_han}" for k, v in PROFILES.items()) + ")")
+    p.add_argument("--no-artifact", dest="artifact", action="store_false",
+                   help="skip measuring site/ packed as a GitHub Pages artifact (tar + gzip)")
     p.add_argument("--ingest-only", action="store_true", help="time the ingest stages only")
     p.add_argument("--generate-only", action="store_true", help="write the raw pages and stop")
     p.add_argument("--profile-ingest", action="store_true", help="also profile a fresh ingest (cProfile)")
@@ -919,6 +936,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = stage("build (full, no cache)", build)
             if ok:
                 site_files, site_bytes = dir_stats(out)
+                artifact_bytes = pages_artifact_bytes(out) if args.artifact else None
                 search_lines = search_report(out / "search")
                 ok = stage("build (no change)", build)
             if ok:
@@ -938,7 +956,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ingest rate: {pages / results[0].wall:.1f} pages/s, {len(plans) / results[0].wall:.1f} articles/s "
                   f"(target >= 100 pages/s)")
         if do_build and len(results) > 1 and results[1].status == 0:
-            print(f"site/: {site_files:,} files, {site_bytes:,} bytes")
+            print(f"site/: {site_files:,} files, {site_bytes:,} bytes "
+                  f"({site_bytes / max(1, args.articles):,.0f} bytes per article)")
+            if artifact_bytes is not None:
+                print(f"  as a GitHub Pages artifact (tar, gzip -6): {artifact_bytes:,} bytes")
             print("\n".join(search_lines))
         if edited:
             print(f"edited for the one-article rebuild: {edited.name}")
