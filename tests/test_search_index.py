@@ -80,7 +80,8 @@ def test_bulk_builder_writes_what_lunr_py_writes():
 
 def test_bulk_tokenizer_counts_what_segment_counts():
     paras = seed_paragraphs()
-    texts = paras[:50] + ["", "２０２４年ＳＭＣ", "新𠀀字😀", "a-b", "暖"]
+    texts = paras[:50] + ["", "２０２４年ＳＭＣ", "新𠀀字😀", "a-b", "暖", "SMC2024年Ab工会", "Café ÉCOLE ABC",
+                          "ＡＢＣ和ABC", "ǅungla İstanbul"]
     table = TermTable()
     docs, codes = tokenize(texts, table)
     builder = BulkBuilder([str(i) for i in range(len(texts))], [("f", 1)], table)

@@ -98,17 +98,19 @@ class TermTable:
         return np.fromiter(map(ids.__getitem__, terms), dtype=np.uint64, count=len(terms)) + np.uint64(WORD_BASE)
 
 
-def _table(ranges: Sequence[tuple[int, int]]) -> np.ndarray:
-    """A lookup table over all code points: True for those in the ranges."""
-    table = np.zeros(0x110000, dtype=bool)
-    for lo, hi in ranges:
-        table[lo:hi + 1] = True
+def _classes() -> np.ndarray:
+    """A lookup table over all code points: _HAN, _WORD_CHAR and _SAFE bits (see segment)."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for bit, ranges in ((_HAN, HAN_RANGES), (_WORD_CHAR, WORD_RANGES), (_SAFE, SAFE_RANGES)):
+        for lo, hi in ranges:
+            table[lo:hi + 1] |= bit
+    # A-Z are word characters once lower-cased, and tokenize lower-cases the words it takes
+    table[ord("A"):ord("Z") + 1] |= _WORD_CHAR
     return table
 
 
-_HAN = _table(HAN_RANGES)
-_WORD_CHAR = _table(WORD_RANGES)
-_SAFE = _table(SAFE_RANGES)
+_HAN, _WORD_CHAR, _SAFE = 1, 2, 4
+_CLASSES = _classes()
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -116,30 +118,29 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
-def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
-    """The texts normalised as segmentation needs (segment._token_text), joined by "\n", the
-    length of each normalised text and the code points of the joined text; the text is
-    not lower-cased yet, the code points are.
+def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """The texts normalised as segmentation needs (segment._token_text) but for lower case,
+    joined by "\n"; the length of each; the code points of the joined text and their classes
+    (_CLASSES).
 
-    Lower-casing is the same as _token_text for every text made only of ASCII, BMP Han and
-    inert separators (only A-Z change there, so lengths stay), and it is done on the code
-    points; only texts holding other characters, found with one table lookup, go through
-    _token_text one by one.
+    Lower-casing changes only A-Z in texts made only of ASCII, BMP Han and inert separators
+    (so lengths stay): those are left as they are (the words taken from them are lower-cased,
+    and A-Z count as word characters). Only texts holding other characters, found with one
+    table lookup, go through _token_text one by one.
     """
     joined = "\n".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     cps = _code_points(joined)
-    safe = _SAFE[cps]
+    classes = _CLASSES[cps]
+    safe = (classes & _SAFE).astype(bool)
     if safe.all():
-        upper = (cps - np.uint32(0x41)) < np.uint32(26)    # A-Z (others wrap around to large values)
-        if upper.any():   # the text stays as it is: tokenize lower-cases the words it takes from it
-            return joined, lengths, cps + (upper.astype(np.uint32) << np.uint32(5))
-        return joined, lengths, cps
+        return joined, lengths, cps, classes
     doc_of = np.repeat(np.arange(len(texts)), lengths + 1)[:len(cps)]   # a separator goes with the text before it
     redo = set(np.flatnonzero(np.bincount(doc_of[~safe], minlength=len(texts))).tolist())
-    normalised = [_token_text(t) if i in redo else t.lower() for i, t in enumerate(texts)]
+    normalised = [_token_text(t) if i in redo else t for i, t in enumerate(texts)]
     joined = "\n".join(normalised)
-    return joined, np.fromiter(map(len, normalised), dtype=np.int64, count=len(texts)), _code_points(joined)
+    cps = _code_points(joined)
+    return joined, np.fromiter(map(len, normalised), dtype=np.int64, count=len(texts)), cps, _CLASSES[cps]
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -152,8 +153,8 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.ndarray]:
     """All tokens of `texts` as (document number, term code) arrays; per document the same
     multiset of terms as segment.segment(text), order not kept."""
-    joined, lengths, cps = _normalised_join(texts)   # "\n" separates: no token spans two documents
-    han = _HAN[cps]
+    joined, lengths, cps, classes = _normalised_join(texts)   # "\n" separates: no token spans two documents
+    han = (classes & _HAN).astype(bool)
     if len(han):
         han_pair = han[:-1] & han[1:]
         bigram_at = np.flatnonzero(han_pair)
@@ -162,12 +163,11 @@ def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.nda
             single_at = np.append(single_at, len(han) - 1)
     else:
         bigram_at = single_at = np.zeros(0, np.int64)
-    word_at, word_end = _runs(_WORD_CHAR[cps])
+    word_at, word_end = _runs((classes & _WORD_CHAR).astype(bool))
     words = [joined[a:b].lower() for a, b in zip(word_at.tolist(), word_end.tolist())]
     positions = np.concatenate([bigram_at, single_at, word_at])
-    wide = cps.astype(np.uint64)
-    codes = np.concatenate([(wide[bigram_at] << np.uint64(_SHIFT)) | wide[bigram_at + 1],
-                            wide[single_at] << np.uint64(_SHIFT), table.codes(words)])
+    codes = np.concatenate([(cps[bigram_at].astype(np.uint64) << np.uint64(_SHIFT)) | cps[bigram_at + 1],
+                            cps[single_at].astype(np.uint64) << np.uint64(_SHIFT), table.codes(words)])
     # document of each position (each document and its separator)
     docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[positions] if len(positions) \
         else np.zeros(0, np.int64)
