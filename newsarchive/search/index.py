@@ -115,6 +115,7 @@ _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _DIGIT_BYTES36 = np.frombuffer(_DIGITS36.encode(), dtype=np.uint8)
 _CATALOG_TAIL = b',"shards":'
 _ORDER = operator.attrgetter("order")
+_KEY_CHUNK = 4096   # articles per pickle hashed by catalog_key
 # The fields of a SearchDoc the catalog shows or indexes, but the body (only its lead is).
 _CATALOG_INPUTS = operator.attrgetter("order", "url", "title", "kicker", "subtitle", "date", "page_label",
                                       "districts", "tags", "people")
@@ -315,10 +316,18 @@ class _Deflated:
     size: int
 
 
-def _deflate_part(data: bytes) -> _Deflated:
-    """`data` as the deflate blocks of a part of a gzip member (see gzip_bytes)."""
+def _deflate_part(data: bytes | Sequence[bytes]) -> _Deflated:
+    """`data` (bytes, or pieces of them) as the deflate blocks of a part of a gzip member
+    (see gzip_bytes): the same blocks however the bytes are cut into pieces."""
+    pieces = [data] if isinstance(data, bytes) else data
     deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, GZIP_MEM_LEVEL)
-    return _Deflated(deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
+    blocks, crc, size = [], 0, 0
+    for piece in pieces:
+        blocks.append(deflate.compress(piece))
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+    blocks.append(deflate.flush(zlib.Z_SYNC_FLUSH))
+    return _Deflated(b"".join(blocks), crc, size)
 
 
 def _gzip_member(first: _Deflated | None, last: bytes) -> bytes:
@@ -389,11 +398,13 @@ def catalog_key(docs: Sequence[SearchDoc]) -> str:
     docs = _newest_first(docs)
     digest = hashlib.sha256(code_version().encode())
     digest.update(repr((load_districts(), load_tags())).encode())
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True   # no memo: the bytes depend on the values, not on which objects are shared
-    pickler.dump((list(map(_CATALOG_INPUTS, docs)), [d.body[:LEAD_SOURCE_CHARS] for d in docs]))
-    digest.update(buffer.getbuffer())
+    for start in range(0, len(docs), _KEY_CHUNK):   # in chunks: the pickle of all is large
+        chunk = docs[start:start + _KEY_CHUNK]
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.fast = True   # no memo: the bytes depend on the values, not on which objects are shared
+        pickler.dump((list(map(_CATALOG_INPUTS, chunk)), [d.body[:LEAD_SOURCE_CHARS] for d in chunk]))
+        digest.update(buffer.getbuffer())
     return digest.hexdigest()
 
 
@@ -403,9 +414,15 @@ def _newest_first(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 
 
 def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
-    """The catalog's JSON up to its shard list: display data newest first by column, names,
-    headline index (compact, numbering documents by their row) and names index (lunr's form,
-    with vectors); an object left open for catalog_tail_json."""
+    """The catalog's JSON up to its shard list (catalog_head_parts joined)."""
+    return b"".join(catalog_head_parts(docs))
+
+
+def catalog_head_parts(docs: Sequence[SearchDoc]) -> list[bytes]:
+    """The catalog's JSON up to its shard list, in pieces: display data newest first by
+    column, names, headline index (compact, numbering documents by their row) and names index
+    (lunr's form, with vectors); an object left open for catalog_tail_json. Each column is
+    dumped on its own, so that no copy of the whole catalog is made."""
     docs = _newest_first(docs)
     ids = base36_list([d.order for d in docs])
     names = catalog_names(docs)
@@ -413,21 +430,27 @@ def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
     for i, (kind, text) in enumerate(names):
         numbers[kind][text] = i
     getters = [(operator.attrgetter(attr), numbers[kind]) for kind, attr in NAME_KINDS]
-    columns = {"id": ids, "url": [d.url for d in docs], "title": [d.title for d in docs],
-               "kicker": [d.kicker for d in docs], "subtitle": [d.subtitle for d in docs],
-               "names": [[number[t] for get, number in getters for t in get(d) if t] for d in docs],
-               "date": [d.date or "" for d in docs], "page": [d.page_label for d in docs],
-               "lead": [lead(d.body) for d in docs]}
+    # each column is made when it is dumped, and let go after
+    columns = {"id": lambda: ids, "url": lambda: [d.url for d in docs], "title": lambda: [d.title for d in docs],
+               "kicker": lambda: [d.kicker for d in docs], "subtitle": lambda: [d.subtitle for d in docs],
+               "names": lambda: [[number[t] for get, number in getters for t in get(d) if t] for d in docs],
+               "date": lambda: [d.date or "" for d in docs], "page": lambda: [d.page_label for d in docs],
+               "lead": lambda: [lead(d.body) for d in docs]}
     headlines = BulkBuilder(ids, CATALOG_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
     headlines.add_texts("h", [headline_text(d) for d in docs])
     name_index = BulkBuilder(base36_list(range(len(names))), NAME_FIELDS, TermTable())
     texts = [name_texts(kind, text) for kind, text in names]
     name_index.add_texts("n", ["\n".join(t) for t in texts])
     name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
-    head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS),
-                   "docs": [columns[c] for c in DOC_COLUMNS], "names": [list(n) for n in names]})
-    return b"".join([head[:-1], b',"index":', headlines.serialize_compact_bytes(),
-                     b',"namesIndex":', name_index.serialize_bytes()])
+    # the bytes of _dumps({"format": ..., "lunr": ..., "columns": ..., "docs": [...], "names": ...})
+    # without its closing brace, then the indexes
+    head = _dumps({"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "columns": list(DOC_COLUMNS)})
+    parts = [head[:-1], b',"docs":[']
+    for i, column in enumerate(DOC_COLUMNS):
+        parts += [b"," if i else b"", _dumps(columns[column]())]
+    return parts + [b'],"names":', _dumps([list(n) for n in names]),
+                    b',"index":', headlines.serialize_compact_bytes(),
+                    b',"namesIndex":', name_index.serialize_bytes()]
 
 
 def catalog_tail_json(shards: Sequence[_ShardTask]) -> bytes:
@@ -524,7 +547,7 @@ def _catalog(docs: Sequence[SearchDoc], tasks: Sequence[_ShardTask],
     head = _cached_catalog_head(cache, key) if cache is not None else None
     reused = head is not None
     if head is None:
-        head = _deflate_part(catalog_head_json(docs))
+        head = _deflate_part(catalog_head_parts(docs))
         if cache is not None:
             # the data first: a cache entry counts only once its .meta exists
             _write_atomic(cache / f"{key}.deflate", head.data)
