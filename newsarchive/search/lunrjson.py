@@ -87,14 +87,15 @@ class TermTable:
         which the writer relies on, and none needs escaping in JSON.
         """
         ids = self._ids
-        new = [t for t in dict.fromkeys(terms) if t not in ids]
+        new = list(dict.fromkeys(terms))
+        if ids:
+            new = [t for t in new if t not in ids]
         # one regex over the new terms joined: all word characters iff each term is
         if new and (not all(new) or not _WORD_ONLY.match("".join(new))):
             bad = next(t for t in new if not _WORD_ONLY.match(t))
             raise ValueError(f"not a word term: {bad!r}")
-        for term in new:
-            ids[term] = len(self.words)
-            self.words.append(term)
+        ids.update(zip(new, range(len(self.words), len(self.words) + len(new))))
+        self.words += new
         return np.fromiter(map(ids.__getitem__, terms), dtype=np.uint64, count=len(terms)) + np.uint64(WORD_BASE)
 
 
@@ -454,7 +455,7 @@ class BulkBuilder(Builder):
         order = sorted(range(len(words)), key=words.__getitem__)  # below U+0250: UTF-16 order
         rank = np.empty(len(words), dtype=np.uint64)
         rank[order] = np.arange(len(words), dtype=np.uint64)
-        return rank, [words[i] for i in order]
+        return rank, list(map(words.__getitem__, order))
 
     def _collect(self, counts: bool = True) -> tuple[list, np.ndarray, list[str]]:
         """Per field, the sorted unique (code, doc) postings with term frequencies and field
@@ -536,8 +537,8 @@ class BulkBuilder(Builder):
         collected, all_codes, words = self._collect(counts=False)
         han_start = int(np.searchsorted(all_codes, np.uint64(0x3007 << _SHIFT)))
         rank, first, second = self._han_order(all_codes[han_start:], han_start)
-        terms = b" ".join([words[c].encode() for c in all_codes[:han_start].tolist()]
-                          + ([_utf8_spaced(first, second)] if len(first) else []))
+        terms = b" ".join(([" ".join(map(words.__getitem__, all_codes[:han_start].tolist())).encode()]
+                           if han_start else []) + ([_utf8_spaced(first, second)] if len(first) else []))
         postings = self._term_ids(collected, all_codes, rank)
         n_terms = len(all_codes)
         return b"".join([b'{"version":', json.dumps(LUNR_JS_VERSION).encode(), b',"fields":',
