@@ -386,10 +386,13 @@ def test_a_damaged_cached_catalog_start_is_rebuilt(tmp_path):
     build_search_index(docs, tmp_path / "a", cache)
     assert build_search_index(docs, tmp_path / "b", cache).catalog_reused
     [cached] = (cache / "search-catalog").glob("*.deflate")
-    cached.write_bytes(cached.read_bytes()[:-1])
-    again = build_search_index(docs, tmp_path / "c", cache)
-    assert not again.catalog_reused
-    assert _files(tmp_path / "c") == _files(tmp_path / "a")
+    data = cached.read_bytes()
+    for damaged in (data[:-1], data[:100] + bytes([data[100] ^ 1]) + data[101:]):   # cut short, one bit
+        cached.write_bytes(damaged)
+        again = build_search_index(docs, tmp_path / "c", cache)
+        assert not again.catalog_reused
+        assert _files(tmp_path / "c") == _files(tmp_path / "a")
+        assert build_search_index(docs, tmp_path / "d", cache).catalog_reused   # written anew
 
 
 def test_refs_in_base36():

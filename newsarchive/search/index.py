@@ -552,16 +552,18 @@ def _catalog(docs: Sequence[SearchDoc], tasks: Sequence[_ShardTask],
             # the data first: a cache entry counts only once its .meta exists
             _write_atomic(cache / f"{key}.deflate", head.data)
             _write_atomic(cache / f"{key}.meta", json.dumps(
-                {"bytes": len(head.data), "crc": head.crc, "json_bytes": head.size}).encode())
+                {"bytes": len(head.data), "sha256": hashlib.sha256(head.data).hexdigest(), "crc": head.crc,
+                 "json_bytes": head.size}).encode())
     return _gzip_member(head, tail), head.size + len(tail), key, reused
 
 
 def _cached_catalog_head(cache: Path, key: str) -> _Deflated | None:
-    """The deflated catalog start cached under `key`; None when it is not cached."""
+    """The deflated catalog start cached under `key`; None when it is not cached (or the
+    cached bytes are not those written: they are read whole anyway, and hashed in a moment)."""
     try:
         meta = json.loads((cache / f"{key}.meta").read_text())
         data = (cache / f"{key}.deflate").read_bytes()
-        if len(data) != int(meta["bytes"]):
+        if len(data) != int(meta["bytes"]) or hashlib.sha256(data).hexdigest() != meta["sha256"]:
             return None
         return _Deflated(data, int(meta["crc"]), int(meta["json_bytes"]))
     except (OSError, ValueError, KeyError, TypeError):
