@@ -18,13 +18,13 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from .cache import BuildCache, BuildState, Stamps, make_stamps
 from .config import SiteConfig
-from .content import Article, CachedFile, ContentLoad, Vocabulary, load_content, scan_content
+from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
@@ -459,21 +459,11 @@ def content_digest(loaded: ContentLoad) -> str:
     return digest.hexdigest()
 
 
-# Every field of an article but its body and the hash of its file: all that pages other than
-# the article's own page (and the feed) show of it.
-OUTLINE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("body", "content_hash"))
-
-
-def article_outline(article: Article) -> tuple:
-    """Everything of an article but its body."""
-    return tuple(getattr(article, name) for name in OUTLINE_FIELDS)
-
-
 def outline_digest(loaded: ContentLoad) -> str:
     """A hash of every article's outline and of the page metadata."""
     digest = hashlib.blake2b(digest_size=16)
-    for article in sorted(loaded.articles, key=lambda a: a.path):
-        digest.update(repr(article_outline(article)).encode("utf-8", "surrogatepass"))
+    for name in sorted(loaded.files):
+        digest.update(f"{name}\0{loaded.files[name].outline}\n".encode())
     digest.update(repr(sorted(loaded.pages.items())).encode())
     return digest.hexdigest()
 

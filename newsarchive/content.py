@@ -12,7 +12,7 @@ import html
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,22 @@ class Vocabulary:
     def load(cls) -> "Vocabulary":
         """The archive's districts and tag list from newsarchive/data/."""
         return cls({d.name: d for d in load_districts()}, {t.term: t for t in load_tags()})
+
+
+# Every field of an article but its body and the hash of its file: all that pages other than
+# the article's own page (and the feed) show of it. See builder.SiteBuild.body_edits.
+OUTLINE_FIELDS = tuple(f.name for f in dataclass_fields(Article) if f.name not in ("body", "content_hash"))
+
+
+def article_outline(article: Article) -> tuple:
+    """Everything of an article but its body."""
+    return tuple(getattr(article, name) for name in OUTLINE_FIELDS)
+
+
+def outline_hash(article: Article) -> str:
+    """A hash of the article's outline."""
+    text = repr(article_outline(article)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def content_hash(data: bytes) -> str:
@@ -509,6 +525,7 @@ class CachedFile:
     size: int
     hash: str
     article: Article
+    outline: str = ""      # hash of the article's outline (see article_outline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,7 +585,7 @@ def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
         elif outcome is None:  # touched but byte-identical: keep the old parse with the new stat
             mtime_ns, size = stats[name]
             old = cached[name]
-            files[name] = CachedFile(mtime_ns, size, old.hash, old.article)
+            files[name] = CachedFile(mtime_ns, size, old.hash, old.article, old.outline)
         else:
             errors.extend(outcome)
     pages: dict[str, PageInfo] = {}
@@ -624,4 +641,4 @@ def _parse_one(task: tuple) -> tuple[str, CachedFile | None | list[ArchiveError]
     outcome = parse_article(path, data, vocab, digest)
     if isinstance(outcome, list):
         return name, outcome
-    return name, CachedFile(mtime_ns, size, digest, outcome)
+    return name, CachedFile(mtime_ns, size, digest, outcome, outline_hash(outcome))
