@@ -345,9 +345,10 @@ def gzip_bytes(data: bytes, last: bytes | None = None) -> bytes:
     """`data` as one gzip member with a fixed header (no time, no name): the same input
     always gives the same bytes (with the same zlib).
 
-    With `last`, the member holds data + last, `data` deflated on its own (ending in a sync
-    flush) and `last` after it: a file whose start rarely changes keeps the deflated start
-    in the cache and compresses only `last` anew, with the same bytes as compressing it whole.
+    With `last`, the member holds data + last: `data` deflated on its own (ending in a sync
+    flush), then `last` deflated on its own as the final blocks. A file whose start rarely
+    changes can keep the deflated start in a cache and compress only `last` anew, and get
+    the bytes gzip_bytes(data, last) gives.
     """
     if last is None:
         return _gzip_member(None, data)
@@ -413,16 +414,12 @@ def _newest_first(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=_ORDER, reverse=True)
 
 
-def catalog_head_json(docs: Sequence[SearchDoc]) -> bytes:
-    """The catalog's JSON up to its shard list (catalog_head_parts joined)."""
-    return b"".join(catalog_head_parts(docs))
-
-
 def catalog_head_parts(docs: Sequence[SearchDoc]) -> list[bytes]:
     """The catalog's JSON up to its shard list, in pieces: display data newest first by
     column, names, headline index (compact, numbering documents by their row) and names index
     (lunr's form, with vectors); an object left open for catalog_tail_json. Each column is
-    dumped on its own, so that no copy of the whole catalog is made."""
+    dumped on its own, and the pieces are compressed one by one, so that no copy of the
+    whole catalog is made."""
     docs = _newest_first(docs)
     ids = base36_list([d.order for d in docs])
     names = catalog_names(docs)
@@ -458,12 +455,6 @@ def catalog_tail_json(shards: Sequence[_ShardTask]) -> bytes:
     article's text does, since shard names hold their key)."""
     return b"".join([_CATALOG_TAIL, _dumps([{"file": f"{SHARD_DIR}/{t.name}", "count": len(t.docs)}
                                             for t in shards]), b"}"])
-
-
-def catalog_json(docs: Sequence[SearchDoc], shards: Sequence[_ShardTask]) -> bytes:
-    """The catalog's JSON: display data newest first by column, names, headline index, names
-    index and, last, the shard list (see the module docstring)."""
-    return catalog_head_json(docs) + catalog_tail_json(shards)
 
 
 def catalog_gzip(text: bytes) -> bytes:
@@ -541,7 +532,7 @@ def _catalog(docs: Sequence[SearchDoc], tasks: Sequence[_ShardTask],
     """The catalog file, the size of its JSON, its cache key and whether the cache held its
     start. With a cache, the deflated start of the catalog (everything but the shard list) is
     reused while catalog_key is unchanged, and only the shard list is compressed anew: the
-    same bytes as building the whole catalog (catalog_gzip of catalog_json)."""
+    same bytes as catalog_gzip of the whole catalog's JSON."""
     tail = catalog_tail_json(tasks)
     key = catalog_key(docs)
     head = _cached_catalog_head(cache, key) if cache is not None else None
