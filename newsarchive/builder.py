@@ -138,6 +138,10 @@ class SiteBuild:
         manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:
             manifest = {o.path: previous[o.path] for o in outputs} | manifest
+        if not (state and state.stamps.parse == inputs.stamps.parse):
+            # Search shards are keyed by their files' hashes; another content reader may read
+            # other fields from the same bytes.
+            shutil.rmtree(cache.directory / "search", ignore_errors=True)
         manifest.update(self.stage("search", self.build_search, model, target, cache.directory))
         manifest.update(self.stage("extras", self.render_extras, RenderJob(views, renderer, extras, target, previous)))
         manifest.update(self.stage("static", self.copy_static, target, previous))

@@ -6,6 +6,7 @@ import os
 import pickle
 import shutil
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -176,6 +177,20 @@ def test_a_corrupt_cache_is_ignored_with_a_message(archive, tmp_path, capsys):
     assert report.ok and report.mode == "full"
     assert "unreadable" in capsys.readouterr().out
     assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_another_content_reader_rebuilds_the_search_shards(archive, monkeypatch):
+    """Shards are keyed by file hashes: when the code that reads the files changes, the
+    search cache goes, since the same bytes may now give other fields."""
+    content, out = archive
+    marker = cache_dir(out) / "search" / "marker"
+    marker.write_text("from the last build")
+    real = builder.make_stamps
+    monkeypatch.setattr(builder, "make_stamps",
+                        lambda *args: replace(real(*args), parse="another content reader"))
+    edit(content / "zhi-gong-tu-bu-huo-dong.md", "300余名", "400余名")
+    assert build(content, out).ok
+    assert not marker.exists()
 
 
 def test_a_cache_from_another_version_is_ignored(archive, capsys):
