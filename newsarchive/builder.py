@@ -29,6 +29,7 @@ from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
 from .search import SearchDoc
+from .search.segment import keep_pinyin_table
 from .views import VIEWS, Views, extra_outputs
 from .vocab import load_districts, load_tags
 
@@ -112,6 +113,7 @@ class SiteBuild:
         if state and self._unchanged(inputs, state):
             self.report.mode = "unchanged"
             return
+        keep_pinyin_table(cache.directory / "pinyin-table.pickle")
         loaded = self.stage("load", self.load, cache, inputs.stamps.parse)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)

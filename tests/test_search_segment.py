@@ -107,3 +107,27 @@ def test_pinyin_keys_capped_and_skip_non_han():
     assert not any(k.startswith("shenruxuexiguanchedangdee") for k in keys)
     assert "srxxgcdd" in keys and "smc" not in keys and "2024" not in keys
     assert pinyin_keys("") == [] and pinyin_keys("，。") == []
+
+
+def test_a_kept_pinyin_table_reads_as_the_one_made_from_pypinyin(tmp_path):
+    from newsarchive.search import segment
+    titles = ["朝阳区举办产业工人队伍建设改革博览会", "首都工匠学院技能竞赛", "重庆长安 银行行长", "乐亭 曾经 单位"]
+    try:
+        segment.keep_pinyin_table(None)
+        segment._word_syllables.cache_clear(); segment.run_syllables.cache_clear()
+        made = [segment.run_syllables(t.replace(" ", "")) for t in titles]
+        kept = tmp_path / "table.pickle"
+        segment.keep_pinyin_table(kept)
+        segment.preload_pinyin()                       # makes the table and keeps it
+        assert kept.exists()
+        import pickle
+        stale = pickle.dumps(segment.PinyinTable("0.0 from another pypinyin", {}, frozenset(), {}))
+        for damage in (None, b"not a pickle", stale):
+            if damage:
+                kept.write_bytes(damage)               # a damaged table is made again
+            segment.keep_pinyin_table(kept)
+            segment._word_syllables.cache_clear(); segment.run_syllables.cache_clear()
+            assert [segment.run_syllables(t.replace(" ", "")) for t in titles] == made
+    finally:
+        segment.keep_pinyin_table(None)
+        segment._word_syllables.cache_clear(); segment.run_syllables.cache_clear()

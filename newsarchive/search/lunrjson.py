@@ -58,7 +58,7 @@ import numpy as np
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
-from .segment import _WORD, HAN_RANGES, SAFE_RANGES, WORD_RANGES, _token_text
+from .segment import _WORD, HAN_RANGES, WORD_RANGES, _token_text, safe_ranges
 
 _SHIFT = 21
 _LOW = (1 << _SHIFT) - 1
@@ -99,10 +99,11 @@ class TermTable:
         return np.fromiter(map(ids.__getitem__, terms), dtype=np.uint64, count=len(terms)) + np.uint64(WORD_BASE)
 
 
+@lru_cache(maxsize=1)
 def _classes() -> np.ndarray:
     """A lookup table over all code points: _HAN, _WORD_CHAR and _SAFE bits (see segment)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for bit, ranges in ((_HAN, HAN_RANGES), (_WORD_CHAR, WORD_RANGES), (_SAFE, SAFE_RANGES)):
+    for bit, ranges in ((_HAN, HAN_RANGES), (_WORD_CHAR, WORD_RANGES), (_SAFE, safe_ranges())):
         for lo, hi in ranges:
             table[lo:hi + 1] |= bit
     # A-Z are word characters once lower-cased, and tokenize lower-cases the words it takes
@@ -111,7 +112,6 @@ def _classes() -> np.ndarray:
 
 
 _HAN, _WORD_CHAR, _SAFE = 1, 2, 4
-_CLASSES = _classes()
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -122,7 +122,7 @@ def _code_points(text: str) -> np.ndarray:
 def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     """The texts normalised as segmentation needs (segment._token_text) but for lower case,
     joined by "\n"; the length of each; the code points of the joined text and their classes
-    (_CLASSES).
+    (_classes()).
 
     Lower-casing changes only A-Z in texts made only of ASCII, BMP Han and inert separators
     (so lengths stay): those are left as they are (the words taken from them are lower-cased,
@@ -132,7 +132,7 @@ def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray,
     joined = "\n".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     cps = _code_points(joined)
-    classes = _CLASSES[cps]
+    classes = _classes()[cps]
     safe = (classes & _SAFE).astype(bool)
     if safe.all():
         return joined, lengths, cps, classes
@@ -141,7 +141,7 @@ def _normalised_join(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray,
     normalised = [_token_text(t) if i in redo else t for i, t in enumerate(texts)]
     joined = "\n".join(normalised)
     cps = _code_points(joined)
-    return joined, np.fromiter(map(len, normalised), dtype=np.int64, count=len(texts)), cps, _CLASSES[cps]
+    return joined, np.fromiter(map(len, normalised), dtype=np.int64, count=len(texts)), cps, _classes()[cps]
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,9 +18,13 @@ Tokens never contain spaces, hyphens or lunr query syntax, so they are safe lunr
 """
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from itertools import accumulate
 
 # Han: CJK Unified Ideographs and extensions A-H (BMP and astral), compatibility ideographs
@@ -74,9 +78,17 @@ def _inert_separators() -> tuple[int, ...]:
     return tuple(inert)
 
 
-# Characters that never change segmentation under NFKC: ASCII, BMP unified Han, inert ones.
-SAFE_RANGES = ((0x00, 0x7F), (0x4E00, 0x9FFF)) + tuple((cp, cp) for cp in _inert_separators())
-_SUSPECT = re.compile(f"[^{_char_class(SAFE_RANGES)}]+")
+@lru_cache(maxsize=1)
+def safe_ranges() -> tuple[tuple[int, int], ...]:
+    """Characters that never change segmentation under NFKC: ASCII, BMP unified Han and the
+    inert separators (found on first use: that takes 50 ms)."""
+    return ((0x00, 0x7F), (0x4E00, 0x9FFF)) + tuple((cp, cp) for cp in _inert_separators())
+
+
+@lru_cache(maxsize=1)
+def _suspect() -> re.Pattern:
+    """Runs of characters that may change segmentation under NFKC."""
+    return re.compile(f"[^{_char_class(safe_ranges())}]+")
 
 
 def _token_text(text: str) -> str:
@@ -87,10 +99,11 @@ def _token_text(text: str) -> str:
     what precedes them), so only each suspect span and the character before it need NFKC;
     inert separators are left as they are since they separate either way.
     """
-    if _SUSPECT.search(text) is None:
+    suspect = _suspect()
+    if suspect.search(text) is None:
         return text.lower()
     pieces, last = [], 0
-    for match in _SUSPECT.finditer(text):
+    for match in suspect.finditer(text):
         start = max(match.start() - 1, last)
         pieces.append(text[last:start])
         pieces.append(unicodedata.normalize("NFKC", text[start:match.end()]))
@@ -123,27 +136,86 @@ def segment(text: str) -> list[str]:
     return tokens
 
 
+@dataclass(frozen=True)
+class PinyinTable:
+    """What the readings are looked up in, taken from pypinyin's dictionaries: the phrases
+    (with their toneless readings, None when a phrase's reading does not fit its length), every
+    prefix of a phrase (for cutting runs into words) and each character's first reading."""
+
+    version: str
+    phrases: dict[str, tuple[str, ...] | None]
+    prefixes: frozenset[str]
+    characters: dict[str, str]
+
+
+# Where the table is kept between runs (set by the site build): importing pypinyin's
+# dictionaries costs a quarter of a second or more, reading the table back a fraction of that.
+_table_file: Path | None = None
+
+
+def keep_pinyin_table(path: Path | None) -> None:
+    """Keep the pinyin table in `path` (None: build it from pypinyin in every process)."""
+    global _table_file
+    _table_file = path
+    _pinyin_table.cache_clear()
+
+
 @lru_cache(maxsize=1)
-def _pypinyin_data() -> tuple:
-    """pypinyin's word cutter and its phrase and character dictionaries (loaded once, late:
-    loading them takes a quarter of a second)."""
+def _pinyin_table() -> PinyinTable:
+    """The table: from the kept file if it was made from this pypinyin, else made now."""
+    version = _pypinyin_version()
+    if _table_file is not None:
+        try:
+            with open(_table_file, "rb") as f:
+                table = pickle.load(f)
+            if isinstance(table, PinyinTable) and table.version == version:
+                return table
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            pass   # missing or damaged: made again below
+    table = _make_pinyin_table(version)
+    if _table_file is not None:
+        try:
+            _table_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = _table_file.with_name(f".{_table_file.name}.{os.getpid()}")
+            with open(temporary, "wb") as f:
+                pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, _table_file)
+        except OSError:
+            pass   # a cache: not keeping it only costs time
+    return table
+
+
+def _pypinyin_version() -> str:
+    """The installed pypinyin's version (and this file's readings rules)."""
+    from importlib.metadata import version
+    return f"{version('pypinyin')} {TABLE_FORMAT}"
+
+
+TABLE_FORMAT = 1
+
+
+def _make_pinyin_table(version: str) -> PinyinTable:
+    """The table, from pypinyin's phrase and character dictionaries."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    from pypinyin.seg.mmseg import seg
-    return seg, PHRASES_DICT, PINYIN_DICT
+    # pypinyin's cutter (seg.mmseg) matches the longest phrase among these prefixes;
+    # tests/test_search_segment.py checks han_words against it.
+    prefixes = {word[:i] for word in PHRASES_DICT for i in range(1, len(word) + 1)}
+    phrases = {word: tuple(_toneless(r[0]) for r in readings) if len(readings) == len(word) else None
+               for word, readings in PHRASES_DICT.items()}
+    characters = {chr(code): _toneless(reading.split(",")[0]) for code, reading in PINYIN_DICT.items()}
+    return PinyinTable(version, phrases, frozenset(prefixes), characters)
 
 
 def preload_pinyin() -> None:
-    """Load pypinyin's dictionaries now (before forking workers, so they share them)."""
-    _pypinyin_data()
+    """Load the pinyin table now (before forking workers, so they share it)."""
+    _pinyin_table()
 
 
 def han_words(run: str) -> list[str]:
     """A Han run cut into words by pypinyin's phrase dictionary (maximum matching): the words
     of pypinyin's `seg.cut`, found without its generator and per-prefix method calls."""
-    seg, phrases, _ = _pypinyin_data()
-    prefixes = getattr(getattr(seg, "_prefix_set", None), "_set", None)
-    if not isinstance(prefixes, set) or not getattr(seg, "_no_non_phrases", False):
-        return list(seg.cut(run))   # not the cutter whose rules this follows
+    table = _pinyin_table()
+    prefixes, phrases = table.prefixes, table.phrases
     words = []
     start, n = 0, len(run)
     while start < n:
@@ -180,12 +252,11 @@ def _toneless(syllable: str) -> str:
 def _word_syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin of one word as pypinyin reads it: the phrase's reading, else each
     character's first reading ("" for a character without one). Cached: words recur."""
-    _, phrases, characters = _pypinyin_data()
-    phrase = phrases.get(word)
-    if phrase is not None and len(phrase) == len(word):
-        return tuple(_toneless(r[0]) for r in phrase)
-    readings = (characters.get(ord(ch)) for ch in word)
-    return tuple(_toneless(r.split(",")[0]) if r else "" for r in readings)
+    table = _pinyin_table()
+    phrase = table.phrases.get(word)
+    if phrase is not None:
+        return phrase
+    return tuple(table.characters.get(ch, "") for ch in word)
 
 
 @lru_cache(maxsize=65536)
