@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .cache import BuildCache, BuildState, Stamps, make_stamps
+from .cache import BuildCache, BuildState, Stamps, make_stamps, user_cache_dir
 from .config import SiteConfig
 from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
 from .errors import ArchiveError
@@ -113,7 +113,7 @@ class SiteBuild:
         if state and self._unchanged(inputs, state):
             self.report.mode = "unchanged"
             return
-        keep_pinyin_table(cache.directory / "pinyin-table.pickle")
+        keep_pinyin_table(user_cache_dir() / "pinyin-table.pickle")
         loaded = self.stage("load", self.load, cache, inputs.stamps.parse)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)

@@ -79,6 +79,13 @@ def tree_stamp(root: Path) -> str:
     return digest.hexdigest()
 
 
+def user_cache_dir() -> Path:
+    """The user's cache folder for what is derived from installed libraries, not from an
+    archive (the pinyin table): $XDG_CACHE_HOME/newsarchive, else ~/.cache/newsarchive."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsarchive"
+
+
 class BuildCache:
     """Reads and writes the cache files; collects notes on why a cache was not used."""
 

@@ -148,8 +148,9 @@ class PinyinTable:
     characters: dict[str, str]
 
 
-# Where the table is kept between runs (set by the site build): importing pypinyin's
-# dictionaries costs a quarter of a second or more, reading the table back a fraction of that.
+# Where the table is kept between runs (the site build keeps it in the user's cache folder):
+# importing pypinyin's dictionaries costs a quarter of a second or more, reading the table back
+# a third of that. The file is checked against pypinyin's version, and made again if it differs.
 _table_file: Path | None = None
 
 
@@ -200,10 +201,22 @@ def _make_pinyin_table(version: str) -> PinyinTable:
     # pypinyin's cutter (seg.mmseg) matches the longest phrase among these prefixes;
     # tests/test_search_segment.py checks han_words against it.
     prefixes = {word[:i] for word in PHRASES_DICT for i in range(1, len(word) + 1)}
-    phrases = {word: tuple(_toneless(r[0]) for r in readings) if len(readings) == len(word) else None
-               for word, readings in PHRASES_DICT.items()}
-    characters = {chr(code): _toneless(reading.split(",")[0]) for code, reading in PINYIN_DICT.items()}
+    fitting = [(word, readings) for word, readings in PHRASES_DICT.items() if len(readings) == len(word)]
+    # Every reading made toneless in one pass over all of them, not one call per syllable.
+    first = [r[0] for _, readings in fitting for r in readings]
+    first += [reading.split(",")[0] for reading in PINYIN_DICT.values()]
+    toneless = iter(_toneless_all(first))
+    phrases: dict[str, tuple[str, ...] | None] = dict.fromkeys(PHRASES_DICT)
+    for word, readings in fitting:
+        phrases[word] = tuple(next(toneless) for _ in readings)
+    characters = {chr(code): next(toneless) for code in PINYIN_DICT}
     return PinyinTable(version, phrases, frozenset(prefixes), characters)
+
+
+def _toneless_all(syllables: list[str]) -> list[str]:
+    """_toneless of each syllable, computed over all of them at once."""
+    decomposed = unicodedata.normalize("NFD", "\n".join(syllables).lower()).replace("u\u0308", "v")
+    return re.sub("[^a-z\n]", "", decomposed).split("\n")
 
 
 def preload_pinyin() -> None:
