@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .content import CachedFile
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 PACKAGE_DIR = Path(__file__).resolve().parent
 # What each stamp covers, relative to the package (a folder name covers the folder).
 PARSE_CODE = ("content.py", "vocab.py", "errors.py", "data", "ingest/pages_meta.py")
@@ -108,17 +108,22 @@ class BuildCache:
         payload = self._read("content.pickle")
         if not isinstance(payload, tuple) or len(payload) != 2:
             return {}
-        stamp, parses = payload
+        stamp, rows = payload
         if stamp != parse_stamp:
             self.notes.append(f"parsed content in {self.directory} was made by another version "
                               "of the content reader; ignored")
             return {}
-        return parses
+        try:
+            return {name: CachedFile.from_row(row) for name, row in rows.items()}
+        except (TypeError, ValueError, AttributeError) as exc:
+            self.notes.append(f"parsed content in {self.directory} is damaged ({type(exc).__name__}); ignored")
+            return {}
 
     def save(self, state: BuildState, parses: dict[str, CachedFile]) -> None:
         """Write both files (each atomically)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._write("content.pickle", (state.stamps.parse, parses))
+        # Rows of plain values: a third of the time of pickling the dataclasses themselves.
+        self._write("content.pickle", (state.stamps.parse, {name: cached.row() for name, cached in parses.items()}))
         self._write("state.pickle", state)
 
     def _read(self, name: str) -> object | None:

@@ -108,7 +108,8 @@ class Vocabulary:
 
 # Every field of an article but its body and the hash of its file: all that pages other than
 # the article's own page (and the feed) show of it. See builder.SiteBuild.body_edits.
-OUTLINE_FIELDS = tuple(f.name for f in dataclass_fields(Article) if f.name not in ("body", "content_hash"))
+ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(Article))
+OUTLINE_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("body", "content_hash"))
 
 
 def article_outline(article: Article) -> tuple:
@@ -527,6 +528,18 @@ class CachedFile:
     article: Article
     outline: str = ""      # hash of the article's outline (see article_outline)
 
+    def row(self) -> tuple:
+        """Plain values for the cache file (see from_row)."""
+        article = self.article
+        return (self.mtime_ns, self.size, self.hash, self.outline,
+                tuple([getattr(article, name) for name in ARTICLE_FIELDS]))
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "CachedFile":
+        """The CachedFile that `row` was made from."""
+        mtime_ns, size, digest, outline, values = row
+        return cls(mtime_ns, size, digest, Article(*values), outline)
+
 
 @dataclass(frozen=True, slots=True)
 class PageInfo:
@@ -619,12 +632,16 @@ def _parse_all(content_dir: Path, todo: list[tuple[str, int, int, str | None]], 
         return [_parse_one(task) for task in tasks]
     chunks = [tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [result for chunk in pool.imap(_parse_chunk, chunks) for result in chunk]
+        return [(name, CachedFile.from_row(outcome) if isinstance(outcome, tuple) else outcome)
+                for chunk in pool.imap(_parse_chunk, chunks) for name, outcome in chunk]
 
 
-def _parse_chunk(tasks: list[tuple]) -> list[tuple[str, CachedFile | None | list[ArchiveError]]]:
-    """Parse several files in a worker process."""
-    return [_parse_one(task) for task in tasks]
+def _parse_chunk(tasks: list[tuple]) -> list[tuple[str, tuple | None | list[ArchiveError]]]:
+    """Parse several files in a worker process; parses travel back as rows (quicker to unpickle)."""
+    results = []
+    for name, outcome in map(_parse_one, tasks):
+        results.append((name, outcome.row() if isinstance(outcome, CachedFile) else outcome))
+    return results
 
 
 def _parse_one(task: tuple) -> tuple[str, CachedFile | None | list[ArchiveError]]:

@@ -395,7 +395,7 @@ def name_texts(kind: str, text: str) -> list[str]:
 def catalog_key(docs: Sequence[SearchDoc]) -> str:
     """A hash of everything the catalog is built from but its shard list: the search code,
     the district and tag vocabulary (aliases) and, per article newest first, every field the
-    catalog holds or indexes (the body only as far as its lead reads)."""
+    catalog holds or indexes (of the body, only the lead it shows)."""
     docs = _newest_first(docs)
     digest = hashlib.sha256(code_version().encode())
     digest.update(repr((load_districts(), load_tags())).encode())
@@ -404,7 +404,7 @@ def catalog_key(docs: Sequence[SearchDoc]) -> str:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
         pickler.fast = True   # no memo: the bytes depend on the values, not on which objects are shared
-        pickler.dump((list(map(_CATALOG_INPUTS, chunk)), [d.body[:LEAD_SOURCE_CHARS] for d in chunk]))
+        pickler.dump((list(map(_CATALOG_INPUTS, chunk)), [lead(d.body) for d in chunk]))
         digest.update(buffer.getbuffer())
     return digest.hexdigest()
 
