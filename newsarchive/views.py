@@ -54,7 +54,7 @@ class Meta:
     description: str
     canonical: str
     og_type: str                  # "website" or "article"
-    nav: str                      # the header's current section: home, tags, districts, people, search
+    nav: str                      # the header's current section: tags, districts, people, search; "home" on the front page
     nav_is_index: bool            # the page is that section's own index (aria-current="page")
     breadcrumbs: tuple[Link, ...]
     published: str                # ISO date or ""
@@ -382,7 +382,6 @@ class Views:
             data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
-        data["publisher"] = {"@type": "Organization", "name": self.site.title}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # no indent: json's fast C encoder
         text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         return Markup(text)
