@@ -68,6 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_DIR = ROOT / "seeds"
 BASE_URL = "https://example.org/archive/"
+GIB = 1 << 30
 PLAN_NAME = "bench-plan.json"
 
 # ---------------------------------------------------------------------------------------
@@ -956,10 +957,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ingest rate: {pages / results[0].wall:.1f} pages/s, {len(plans) / results[0].wall:.1f} articles/s "
                   f"(target >= 100 pages/s)")
         if do_build and len(results) > 1 and results[1].status == 0:
-            print(f"site/: {site_files:,} files, {site_bytes:,} bytes "
+            print(f"site/: {site_files:,} files, {site_bytes:,} bytes = {site_bytes / GIB:.3f} GiB "
                   f"({site_bytes / max(1, args.articles):,.0f} bytes per article)")
             if artifact_bytes is not None:
-                print(f"  as a GitHub Pages artifact (tar, gzip -6): {artifact_bytes:,} bytes")
+                print(f"  as a GitHub Pages artifact (tar, gzip -6): {artifact_bytes:,} bytes = "
+                      f"{artifact_bytes / GIB:.3f} GiB (actions/deploy-pages warns above 1 GiB)")
             print("\n".join(search_lines))
         if edited:
             print(f"edited for the one-article rebuild: {edited.name}")
