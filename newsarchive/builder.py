@@ -24,7 +24,7 @@ from typing import Callable, TypeVar
 
 from .cache import BuildCache, BuildState, Stamps, make_stamps, user_cache_dir
 from .config import SiteConfig
-from .content import CachedFile, ContentLoad, Vocabulary, load_content, scan_content
+from .content import CachedFile, ContentLoad, Vocabulary, content_hash, load_content, scan_content
 from .errors import ArchiveError
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
@@ -110,7 +110,7 @@ class SiteBuild:
         inputs = self.stage("scan", self.scan_inputs)
         cache = BuildCache.for_output(self.out)
         state = cache.load_state()
-        if state and self._unchanged(inputs, state):
+        if state and self._unchanged(inputs, state, cache):
             self.report.mode = "unchanged"
             return
         keep_pinyin_table(user_cache_dir() / "pinyin-table.pickle")
@@ -124,7 +124,7 @@ class SiteBuild:
                            and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
         new_state = BuildState(inputs.stamps, settled(inputs.content_stats), digest, {}, outline,
-                               {article.path: article.content_hash for article in loaded.articles})
+                               {name: cached.hash for name, cached in loaded.files.items()})
         if incremental and state and state.content_digest == digest and state.stamps == inputs.stamps:
             # Only file times changed: nothing to render; remember the new times.
             new_state.manifest = previous
@@ -180,10 +180,27 @@ class SiteBuild:
                                hint="run `python build.py ingest` first, or pass --content DIR")
         return Inputs(make_stamps(self.theme, repr(self.config)), scan_content(self.content))
 
-    def _unchanged(self, inputs: Inputs, state: BuildState) -> bool:
-        """Nothing changed since the last build: same code, theme, settings and file stats."""
-        return (state.stamps == inputs.stamps and state.content_stats == inputs.content_stats
-                and (self.out / "index.html").exists())
+    def _unchanged(self, inputs: Inputs, state: BuildState, cache: BuildCache) -> bool:
+        """Nothing changed since the last build: same code, theme, settings and files.
+
+        A file whose stat differs is re-hashed; if its bytes are the ones last built (it was
+        touched, or too recently written for its stat to be trusted), the new stat is
+        remembered and nothing else is done.
+        """
+        if state.stamps != inputs.stamps or not (self.out / "index.html").exists():
+            return False
+        if state.content_stats == inputs.content_stats:
+            return True
+        old = {name: (mtime, size) for name, mtime, size in state.content_stats}
+        if old.keys() != {name for name, _, _ in inputs.content_stats}:
+            return False
+        for name, mtime, size in inputs.content_stats:
+            if old[name] != (mtime, size):
+                known = state.file_hashes.get(name)
+                if known is None or old[name][1] != size or file_hash(self.content / name) != known:
+                    return False
+        cache.save_state(replace(state, content_stats=settled(inputs.content_stats)))
+        return True
 
     def load(self, cache: BuildCache, parse_stamp: str) -> ContentLoad:
         """Load every article, reusing cached parses of unchanged files."""
@@ -211,7 +228,7 @@ class SiteBuild:
         if any(o.path not in previous for o in outputs):
             return outputs
         todo = [o for o in outputs if o.kind == "article"
-                and state.file_hashes.get(model.articles[o.ref].article.path)
+                and state.file_hashes.get(os.path.basename(model.articles[o.ref].article.path))
                 != model.articles[o.ref].article.content_hash]
         self.say(f"render: only article bodies changed; looking at {len(todo)} page(s)")
         return todo
@@ -428,6 +445,14 @@ def write_text(path: Path, text: str) -> None:
             data = data[os.write(fd, data):]
     finally:
         os.close(fd)
+
+
+def file_hash(path: Path) -> str | None:
+    """The content hash of a file's bytes, None if it cannot be read."""
+    try:
+        return content_hash(path.read_bytes())
+    except OSError:
+        return None
 
 
 def _prune_empty_dirs(directory: Path, root: Path) -> None:

@@ -44,7 +44,7 @@ class BuildState:
     content_digest: str                    # names and hashes of every article file
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     outline_digest: str = ""               # every article but its body (see builder.article_outline)
-    file_hashes: dict[str, str] = field(default_factory=dict)  # article path -> file hash
+    file_hashes: dict[str, str] = field(default_factory=dict)  # content file name -> hash
 
 
 def make_stamps(theme: Path, settings: str) -> Stamps:
@@ -118,6 +118,11 @@ class BuildCache:
         except (TypeError, ValueError, AttributeError) as exc:
             self.notes.append(f"parsed content in {self.directory} is damaged ({type(exc).__name__}); ignored")
             return {}
+
+    def save_state(self, state: BuildState) -> None:
+        """Write the state file alone (atomically)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._write("state.pickle", state)
 
     def save(self, state: BuildState, parses: dict[str, CachedFile]) -> None:
         """Write both files (each atomically)."""

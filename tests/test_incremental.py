@@ -148,7 +148,21 @@ def test_touching_a_file_without_changing_it_writes_nothing(archive):
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
     report = build(content, out)
     assert report.ok and report.mode == "unchanged"
+    assert "load" not in report.timings          # the one touched file re-hashed, no parse read
     assert tree_stats(out) == before
+
+
+def test_a_racy_file_that_changed_again_is_rebuilt(archive, tmp_path):
+    """Written twice within moments, at the same size: its stat was not trusted, so its bytes
+    are hashed again and the second edit is seen."""
+    content, out = archive
+    path = content / "zhi-gong-tu-bu-huo-dong.md"
+    edit(path, "300余名", "400余名")
+    assert build(content, out).mode == "incremental"
+    edit(path, "400余名", "500余名")        # same length in bytes, moments later
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
 
 
 def test_the_fast_path_trusts_settled_stats(archive):
