@@ -30,7 +30,7 @@ from .model import Output, SiteModel, build_model, check_output_paths, check_uni
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
 from .search import SearchDoc
 from .search.segment import keep_pinyin_table
-from .views import VIEWS, Views, extra_outputs
+from .views import VIEWS, Views, extra_outputs, pages_showing
 from .vocab import load_districts, load_tags
 
 CHUNK_PAGES = 200           # pages per task handed to a render worker
@@ -119,12 +119,14 @@ class SiteBuild:
         model = self.stage("model", self.build_model, loaded)
         outputs, extras = model.outputs(), extra_outputs(model)
         self.fail_on(self.stage("check", check_output_paths, outputs + extras))
-        digest, outline = content_digest(loaded), outline_digest(loaded)
+        digest, outline, placement = (files_digest(loaded, "hash"), files_digest(loaded, "outline"),
+                                      files_digest(loaded, "placement"))
         incremental = bool(state and state.stamps.page == inputs.stamps.page
                            and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
         new_state = BuildState(inputs.stamps, settled(inputs.content_stats), digest, {}, outline,
-                               {name: cached.hash for name, cached in loaded.files.items()})
+                               {name: cached.hash for name, cached in loaded.files.items()}, placement,
+                               {name: cached.outline for name, cached in loaded.files.items()})
         if incremental and state and state.content_digest == digest and state.stamps == inputs.stamps:
             # Only file times changed: nothing to render; remember the new times.
             new_state.manifest = previous
@@ -132,9 +134,13 @@ class SiteBuild:
             self.report.mode = "unchanged"
             return
         todo = outputs
-        if incremental and state and state.outline_digest == outline:
-            todo = self.body_edits(outputs, model, state, previous)
-        self.report.counts["considered"] = len(todo)
+        if incremental and state and any(o.path not in previous for o in outputs):
+            pass  # a page the last build did not write: look at every page
+        elif incremental and state and state.outline_digest == outline:
+            todo = self.body_edits(outputs, model, state)
+        elif incremental and state and state.placement_digest == placement:
+            todo = self.outline_edits(outputs, model, state, loaded)
+        self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates)
         manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
@@ -217,20 +223,33 @@ class SiteBuild:
         self.fail_on(check_unique_slugs(loaded.articles))
         return build_model(loaded.articles, self.config, load_districts(), load_tags(), loaded.pages)
 
-    def body_edits(self, outputs: list[Output], model: SiteModel, state: BuildState,
-                   previous: dict[str, str]) -> list[Output]:
+    def body_edits(self, outputs: list[Output], model: SiteModel, state: BuildState) -> list[Output]:
         """The pages to look at when only article bodies changed: those articles' own pages.
 
         Every other page shows articles only through their outlines (titles, summaries,
         links, dates), so when no outline changed, their fingerprints cannot have changed.
         The feed, which shows bodies too, is an extra and is looked at in every build.
         """
-        if any(o.path not in previous for o in outputs):
-            return outputs
         todo = [o for o in outputs if o.kind == "article"
                 and state.file_hashes.get(os.path.basename(model.articles[o.ref].article.path))
                 != model.articles[o.ref].article.content_hash]
         self.say(f"render: only article bodies changed; looking at {len(todo)} page(s)")
+        return todo
+
+    def outline_edits(self, outputs: list[Output], model: SiteModel, state: BuildState,
+                      loaded: ContentLoad) -> list[Output]:
+        """The pages to look at when articles changed but every one keeps its place (URL,
+        date, newspaper page, groups): the pages that show the changed articles."""
+        wanted: set[tuple[str, int, int]] = set()
+        for entry in model.articles:
+            name = os.path.basename(entry.article.path)
+            cached = loaded.files[name]
+            if state.outlines.get(name) != cached.outline:
+                wanted |= pages_showing(model, entry)
+            elif state.file_hashes.get(name) != cached.hash:
+                wanted.add(("article", entry.index, 1))
+        todo = [o for o in outputs if (o.kind, o.ref, o.number) in wanted]
+        self.say(f"render: articles changed in place; looking at {len(todo)} page(s) that show them")
         return todo
 
     def make_target(self, incremental: bool) -> Path:
@@ -481,20 +500,12 @@ def settled_files(files: dict[str, CachedFile]) -> dict[str, CachedFile]:
             for name, cached in files.items()}
 
 
-def content_digest(loaded: ContentLoad) -> str:
-    """A hash of which content files exist and what they hold."""
-    digest = hashlib.blake2b(digest_size=16)
+def files_digest(loaded: ContentLoad, kind: str) -> str:
+    """A hash over every content file's `kind` hash ("hash", "outline" or "placement") and
+    the page metadata."""
+    digest = hashlib.blake2b(kind.encode(), digest_size=16)
     for name in sorted(loaded.files):
-        digest.update(f"{name}\0{loaded.files[name].hash}\n".encode())
-    digest.update(repr(sorted(loaded.pages.items())).encode())
-    return digest.hexdigest()
-
-
-def outline_digest(loaded: ContentLoad) -> str:
-    """A hash of every article's outline and of the page metadata."""
-    digest = hashlib.blake2b(digest_size=16)
-    for name in sorted(loaded.files):
-        digest.update(f"{name}\0{loaded.files[name].outline}\n".encode())
+        digest.update(f"{name}\0{getattr(loaded.files[name], kind)}\n".encode())
     digest.update(repr(sorted(loaded.pages.items())).encode())
     return digest.hexdigest()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .content import CachedFile
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 PACKAGE_DIR = Path(__file__).resolve().parent
 # What each stamp covers, relative to the package (a folder name covers the folder).
 PARSE_CODE = ("content.py", "vocab.py", "errors.py", "data", "ingest/pages_meta.py")
@@ -43,8 +43,10 @@ class BuildState:
     content_stats: list[tuple[str, int, int]]
     content_digest: str                    # names and hashes of every article file
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
-    outline_digest: str = ""               # every article but its body (see builder.article_outline)
+    outline_digest: str = ""               # every article but its body (content.OUTLINE_FIELDS)
     file_hashes: dict[str, str] = field(default_factory=dict)  # content file name -> hash
+    placement_digest: str = ""             # where every article is placed (content.PLACEMENT_FIELDS)
+    outlines: dict[str, str] = field(default_factory=dict)     # content file name -> outline hash
 
 
 def make_stamps(theme: Path, settings: str) -> Stamps:

@@ -112,14 +112,16 @@ ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(Article))
 OUTLINE_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("body", "content_hash"))
 
 
-def article_outline(article: Article) -> tuple:
-    """Everything of an article but its body."""
-    return tuple(getattr(article, name) for name in OUTLINE_FIELDS)
+# What places an article in the site: its URL, its place in the newest-first list, and the
+# lists, newspaper page and groups it belongs to. Other outline fields (headline group,
+# summary, kind, source …) only change how it is shown. See builder.SiteBuild.outline_edits.
+PLACEMENT_FIELDS = ("path", "slug", "date", "page", "position", "districts", "tags",
+                    "reporters", "correspondents", "photographers", "rubric")
 
 
-def outline_hash(article: Article) -> str:
-    """A hash of the article's outline."""
-    text = repr(article_outline(article)).encode("utf-8", "surrogatepass")
+def fields_hash(article: Article, names: tuple[str, ...]) -> str:
+    """A hash of the article's fields `names`."""
+    text = repr(tuple([getattr(article, name) for name in names])).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
@@ -526,19 +528,26 @@ class CachedFile:
     size: int
     hash: str
     article: Article
-    outline: str = ""      # hash of the article's outline (see article_outline)
+    outline: str = ""      # hash of the article's outline (see OUTLINE_FIELDS)
+    placement: str = ""    # hash of where the article is placed (see PLACEMENT_FIELDS)
 
     def row(self) -> tuple:
         """Plain values for the cache file (see from_row)."""
         article = self.article
-        return (self.mtime_ns, self.size, self.hash, self.outline,
+        return (self.mtime_ns, self.size, self.hash, self.outline, self.placement,
                 tuple([getattr(article, name) for name in ARTICLE_FIELDS]))
 
     @classmethod
     def from_row(cls, row: tuple) -> "CachedFile":
         """The CachedFile that `row` was made from."""
-        mtime_ns, size, digest, outline, values = row
-        return cls(mtime_ns, size, digest, Article(*values), outline)
+        mtime_ns, size, digest, outline, placement, values = row
+        return cls(mtime_ns, size, digest, Article(*values), outline, placement)
+
+    @classmethod
+    def of(cls, mtime_ns: int, size: int, digest: str, article: Article) -> "CachedFile":
+        """A fresh parse with its outline and placement hashes."""
+        return cls(mtime_ns, size, digest, article, fields_hash(article, OUTLINE_FIELDS),
+                   fields_hash(article, PLACEMENT_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,7 +607,7 @@ def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
         elif outcome is None:  # touched but byte-identical: keep the old parse with the new stat
             mtime_ns, size = stats[name]
             old = cached[name]
-            files[name] = CachedFile(mtime_ns, size, old.hash, old.article, old.outline)
+            files[name] = CachedFile(mtime_ns, size, old.hash, old.article, old.outline, old.placement)
         else:
             errors.extend(outcome)
     pages: dict[str, PageInfo] = {}
@@ -658,4 +667,4 @@ def _parse_one(task: tuple) -> tuple[str, CachedFile | None | list[ArchiveError]
     outcome = parse_article(path, data, vocab, digest)
     if isinstance(outcome, list):
         return name, outcome
-    return name, CachedFile(mtime_ns, size, digest, outcome, outline_hash(outcome))
+    return name, CachedFile.of(mtime_ns, size, digest, outcome)

@@ -610,6 +610,41 @@ VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
 }
 
 
+def pages_showing(model: SiteModel, entry: SiteArticle) -> set[tuple[str, int, int]]:
+    """The pages (as output kind, ref and number) that show anything of the article at `entry`
+    other than through counts: its own page, the list pages it is on, its newspaper page and
+    the article pages next to it there, the front page, and every article page that may list
+    it as related (the related candidates are symmetric: see Views.related). The feed and the
+    sitemap are looked at in every build anyway.
+
+    Keep in step with the views: a view that starts showing an article elsewhere must be
+    added here, or incremental builds would leave that page stale (tests/test_incremental.py
+    compares them with full builds).
+    """
+    me = entry.index
+    per_page = max(1, model.config.paging.articles_per_page)
+    pages = {("article", me, 1), ("front", 0, 1)}
+    memberships = [("tags", entry.tags), ("districts", entry.districts),
+                   ("people", tuple(dict.fromkeys(person for _, person in entry.people))),
+                   ("columns", () if entry.column is None else (entry.column,))]
+    for section, indices in memberships:
+        groups = model.groups(section)
+        for i in indices:
+            members = groups[i].articles
+            at = bisect.bisect_left(members, me)
+            pages.add((section, i, at // per_page + 1))
+            if section != "people":   # the groups related articles are drawn from
+                for other in members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]:
+                    pages.add(("article", other, 1))
+    if entry.page is not None:
+        pages.add(("page", entry.page, 1))
+        members = model.pages[entry.page].articles
+        at = members.index(me)
+        for other in members[max(0, at - 1): at + 2]:
+            pages.add(("article", other, 1))
+    return pages
+
+
 def _page_nav(pages: list[NewsPage], at: int) -> Link | None:
     """A link to the newspaper page at `at` in list order, if there is one."""
     if 0 <= at < len(pages):

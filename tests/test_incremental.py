@@ -83,6 +83,39 @@ def test_a_body_edit_that_changes_the_summary_updates_the_lists(archive, tmp_pat
     assert "新添的开头一句" in (out / "districts/chaoyang/index.html").read_text(encoding="utf-8")
 
 
+SHARED = "mi-yun-zhi-gong-shu-hua-zhan.md"   # two districts, a tag, three credits, page 004
+
+
+@pytest.mark.parametrize("name, old, new", [
+    # its page neighbour 海淀劳模工匠风采展开幕 shares no group with it: linked only as 上一篇
+    ("chao-yang-qu-ju-ban-chan-ye-gong-ren.md", "title: 朝阳区举办产业工人队伍建设改革博览会",
+     "title: 朝阳区举办产业工人队伍建设改革成果展"),
+    (SHARED, "title: 职工书画展在经开区开展", "title: 职工书画展在经开区开幕"),
+    (SHARED, "title: 职工书画展在经开区开展", "kicker: 翰墨颂匠心\ntitle: 职工书画展在经开区开展"),
+    (SHARED, "title: 职工书画展在经开区开展", "title: 职工书画展在经开区开展\nsubtitle: 展出作品120余件"),
+    (SHARED, "kind: news", "kind: photo"),
+    (SHARED, "kind: news", "kind: news\nsource: 中工网"),
+    (SHARED, "---\n近日，", "---\n日前，"),                 # the summary
+])
+def test_an_article_changed_in_place_rewrites_the_pages_that_show_it(archive, tmp_path, name, old, new):
+    """Edits that keep the article's place (URL, date, page, groups) look only at the pages
+    that show it, and give what a full build gives."""
+    content, out = archive
+    edit(content / name, old, new)
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert 0 < report.counts["considered"] < report.counts["page_outputs"] / 2
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_an_article_moved_to_another_group_looks_at_every_page(archive, tmp_path):
+    content, out = archive
+    edit(content / SHARED, "tags: [职工文化]", "tags: [职工文化, 送温暖]")
+    report = build(content, out)
+    assert report.ok and report.counts["considered"] == report.counts["page_outputs"]
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
 def test_adding_an_article(archive, tmp_path):
     content, out = archive
     text = (content / "hai-dian-lao-mo-gong-jiang-zhan.md").read_text(encoding="utf-8")
