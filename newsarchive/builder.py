@@ -114,7 +114,7 @@ class SiteBuild:
             self.report.mode = "unchanged"
             return
         keep_pinyin_table(user_cache_dir() / "pinyin-table.pickle")
-        loaded = self.stage("load", self.load, cache, inputs.stamps.parse)
+        loaded = self.stage("load", self.load, cache, inputs)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)
         outputs, extras = model.outputs(), extra_outputs(model)
@@ -142,7 +142,7 @@ class SiteBuild:
             todo = self.outline_edits(outputs, model, state, loaded)
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
-        views, renderer = Views(model), self.stage("templates", self.load_templates)
+        views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
         manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:
             manifest = {o.path: previous[o.path] for o in outputs} | manifest
@@ -208,12 +208,12 @@ class SiteBuild:
         cache.save_state(replace(state, content_stats=settled(inputs.content_stats)))
         return True
 
-    def load(self, cache: BuildCache, parse_stamp: str) -> ContentLoad:
+    def load(self, cache: BuildCache, inputs: Inputs) -> ContentLoad:
         """Load every article, reusing cached parses of unchanged files."""
-        parses = cache.load_parses(parse_stamp)
+        parses = cache.load_parses(inputs.stamps.parse)
         for note in cache.notes:
             self.say(note)
-        loaded = load_content(self.content, parses, self.jobs, Vocabulary.load())
+        loaded = load_content(self.content, parses, self.jobs, Vocabulary.load(), inputs.content_stats)
         self.report.counts["parsed"] = loaded.parsed
         self.say(f"load: {len(loaded.articles)} articles, {loaded.parsed} file(s) read")
         return loaded
@@ -261,9 +261,9 @@ class SiteBuild:
         self.temporary.append(target)
         return target
 
-    def load_templates(self) -> Renderer:
+    def load_templates(self, compiled_dir: Path) -> Renderer:
         """The theme's templates, compiled once (before workers fork, so they share them)."""
-        renderer = Renderer(self.theme)
+        renderer = Renderer(self.theme, compiled_dir)
         renderer.preload(sorted({template for template, _ in VIEWS.values()} | {TEASER_TEMPLATE}))
         return renderer
 

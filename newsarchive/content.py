@@ -583,15 +583,17 @@ def load_page_info(content_dir: Path) -> dict[str, PageInfo]:
 
 
 def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
-                 vocab: Vocabulary | None = None) -> ContentLoad:
-    """Every `*.md` in `content_dir`, reusing `cached` parses of files whose stat is unchanged."""
+                 vocab: Vocabulary | None = None,
+                 stats: list[tuple[str, int, int]] | None = None) -> ContentLoad:
+    """Every `*.md` in `content_dir`, reusing `cached` parses of files whose stat is unchanged
+    (`stats`: the folder's scan_content, when the caller has it already)."""
     if not content_dir.is_dir():
         raise ArchiveError("content directory not found", content_dir,
                            hint="run `python build.py ingest` first, or pass --content DIR")
     vocab = vocab or Vocabulary.load()
     files: dict[str, CachedFile] = {}
     todo: list[tuple[str, int, int, str | None]] = []
-    for name, mtime_ns, size in scan_content(content_dir):
+    for name, mtime_ns, size in scan_content(content_dir) if stats is None else stats:
         if name == PAGES_FILE:
             continue
         old = cached.get(name)

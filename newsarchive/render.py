@@ -6,7 +6,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Iterable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError)
 from markupsafe import Markup
 
 from .errors import ArchiveError
@@ -20,12 +21,18 @@ ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable li
 class Renderer:
     """The theme's templates, compiled once, rendering view contexts to text."""
 
-    def __init__(self, theme_dir: Path = THEME_DIR) -> None:
+    def __init__(self, theme_dir: Path = THEME_DIR, compiled_dir: Path | None = None) -> None:
         self.template_dir = theme_dir / "templates"
+        # Compiled templates kept between builds (Jinja checks each against its source).
+        bytecode = None
+        if compiled_dir is not None:
+            compiled_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(compiled_dir))
         # autoescape=True for every template, XML and text included: all article text is untrusted.
         self.env = Environment(loader=FileSystemLoader(str(self.template_dir)), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True, auto_reload=False, cache_size=-1)
+                               keep_trailing_newline=True, auto_reload=False, cache_size=-1,
+                               bytecode_cache=bytecode)
         self.fragments: dict[tuple, Markup] = {}
         self.teaser_items: dict[tuple, str] = {}
         self.env.globals["fragment"] = self.fragment
