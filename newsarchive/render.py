@@ -14,7 +14,7 @@ from .errors import ArchiveError
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 TEASER_TEMPLATE = "_teaser.html"
-TEASER_MEMO = 50_000               # list items kept for reuse (about 30 MB)
+TEASER_MEMO = 150_000              # list items kept for reuse (about 700 bytes each)
 ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable list item
 
 
@@ -64,25 +64,28 @@ class Renderer:
             self.fragments[key] = Markup(self.env.get_template(name).render(values))
         return self.fragments[key]
 
-    def teasers(self, teasers: Iterable[Any], root: str, level: int, show_page: bool) -> Markup:
+    def teasers(self, teasers: Iterable[Any], root: str, level: int, show_page: bool,
+                reuse: bool = True) -> Markup:
         """The list items of `teasers` (`_teaser.html` each), for a page whose root is `root`.
 
-        An article shows on many lists (its tags, districts, people, column and newspaper page):
-        its item is rendered once per variant with a placeholder root, and reused on each of
-        them with the page's own root put in. Article text is escaped, so the placeholder's
-        `<` can only come from the template.
+        An article shows on several lists (its tags, districts, people and column): its item is
+        rendered once with a placeholder root, kept, and reused on each of them with the page's
+        own root put in. Article text is escaped, so the placeholder's `<` can only come from
+        the template. A list whose items show nowhere else (a newspaper page: each article is
+        on one) passes reuse=False, so that they do not crowd out the items that recur.
         """
         template = self.env.get_template(TEASER_TEMPLATE)
         items = self.teaser_items
-        if len(items) > TEASER_MEMO:   # bounded: a 100,000-article build must not keep them all
+        if len(items) > TEASER_MEMO:   # bounded: a very large build must not keep them all
             items.clear()
         parts = []
         for teaser in teasers:
             key = (teaser.key, level, show_page)
             item = items.get(key)
             if item is None:
-                item = items[key] = template.render(t=teaser, root=ROOT_MARK, level=level,
-                                                    show_page=show_page)
+                item = template.render(t=teaser, root=ROOT_MARK, level=level, show_page=show_page)
+                if reuse:
+                    items[key] = item
             parts.append(item)
         return Markup("".join(parts).replace(ROOT_MARK, root))
 
