@@ -34,7 +34,9 @@ its own, so its wall time and peak RSS are its own: ingest, full build without c
 no-change rebuild, rebuild after one article was edited, and ingest again with no change.
 Peak RSS is the largest single process (os.wait4's ru_maxrss); "tree RSS" is the peak of the
 sum over the stage's whole process tree (workers included), sampled from /proc every 20 ms
-(never reported below the peak RSS, which a short-lived peak between samples could be).
+(never reported below the peak RSS, which a short-lived peak between samples could be). RSS
+counts a page shared by forked workers once per process; "tree PSS", the peak of the sum of
+proportional set sizes (sampled every 0.2 s), counts it once: the memory the build takes.
 A benchmark, not a test: it reports figures and exits non-zero only when a stage fails.
 """
 from __future__ import annotations
@@ -697,14 +699,15 @@ class StageResult:
     argv: list[str]
     wall: float
     maxrss_mb: float            # largest single process (ru_maxrss)
-    tree_mb: float              # peak of the sampled sum over the process tree
+    tree_mb: float              # peak of the sampled RSS sum over the process tree
+    pss_mb: float               # peak of the sampled PSS sum over the process tree
     status: int
     stdout: str
     stderr: str
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of root and all its descendants, from /proc."""
+def _tree(root: int) -> dict[int, int]:
+    """Root and all its descendants, from /proc: pid -> resident bytes."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -719,29 +722,47 @@ def _tree_rss(root: int) -> int:
         pid = int(entry.name)
         children.setdefault(int(stat[1]), []).append(pid)
         rss[pid] = int(stat[21]) * page
-    total, todo = 0, [root]
+    tree, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        tree[pid] = rss.get(pid, 0)
         todo += children.get(pid, [])
-    return total
+    return tree
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of one process: its private memory plus its share of pages it
+    shares (forked workers share most of their parent's), from /proc/<pid>/smaps_rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_stage(name: str, argv: list[str], logdir: Path) -> StageResult:
     """Run one CLI command in a subprocess; wall time, ru_maxrss via os.wait4, sampled tree RSS."""
     out_path, err_path = logdir / f"{name}.stdout", logdir / f"{name}.stderr"
-    peak = [0]
+    peak = [0, 0]                  # RSS and PSS sums over the tree
     done = threading.Event()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=err)
 
         def sample() -> None:
+            n = 0
             while not done.is_set():
                 try:
-                    peak[0] = max(peak[0], _tree_rss(proc.pid))
+                    tree = _tree(proc.pid)
+                    peak[0] = max(peak[0], sum(tree.values()))
+                    if n % 10 == 0:    # smaps_rollup walks page tables: every 0.2 s only
+                        peak[1] = max(peak[1], sum(map(_pss, tree)))
                 except OSError:
                     pass
+                n += 1
                 done.wait(0.02)
         sampler = threading.Thread(target=sample, daemon=True)
         if Path("/proc/self/stat").exists():
@@ -754,7 +775,8 @@ def run_stage(name: str, argv: list[str], logdir: Path) -> StageResult:
         sampler.join()
     maxrss = usage.ru_maxrss * 1024
     # The tree's peak is at least its largest process's peak (sampling can miss a short one).
-    return StageResult(name, argv, wall, maxrss / 2**20, max(peak[0], maxrss) / 2**20, proc.returncode,
+    return StageResult(name, argv, wall, maxrss / 2**20, max(peak[0], maxrss) / 2**20, peak[1] / 2**20,
+                       proc.returncode,
                        out_path.read_text(encoding="utf-8", errors="replace"),
                        err_path.read_text(encoding="utf-8", errors="replace"))
 
@@ -950,9 +972,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{args.articles} articles, {pages} pages, {articles_written} content files; "
               f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
               + (f", build --jobs {args.jobs}" if args.jobs else ""))
-        print(f"{'stage':<28} {'wall s':>8} {'peak RSS MB':>12} {'tree RSS MB':>12} {'exit':>5}")
+        print(f"{'stage':<28} {'wall s':>8} {'peak RSS MB':>12} {'tree RSS MB':>12} {'tree PSS MB':>12} {'exit':>5}")
         for r in results:
-            print(f"{r.name:<28} {r.wall:>8.2f} {r.maxrss_mb:>12.1f} {r.tree_mb:>12.1f} {r.status:>5}")
+            print(f"{r.name:<28} {r.wall:>8.2f} {r.maxrss_mb:>12.1f} {r.tree_mb:>12.1f} {r.pss_mb:>12.1f} {r.status:>5}")
         if results and results[0].status == 0:
             print(f"ingest rate: {pages / results[0].wall:.1f} pages/s, {len(plans) / results[0].wall:.1f} articles/s "
                   f"(target >= 100 pages/s)")

@@ -35,6 +35,7 @@ from .vocab import load_districts, load_tags
 
 CHUNK_PAGES = 200           # pages per task handed to a render worker
 PARALLEL_MIN_PAGES = 400    # below this, one process is faster than starting workers
+WORKER_CHUNKS = 50          # tasks a render worker takes before a fresh one replaces it
 PROGRESS_EVERY = 2.0        # seconds between progress lines
 T = TypeVar("T")
 
@@ -289,7 +290,10 @@ class SiteBuild:
             return
         # fork: workers inherit the model and compiled templates instead of unpickling them.
         context = multiprocessing.get_context("fork")
-        with context.Pool(self.jobs, initializer=_start_render_worker, initargs=(job,)) as pool:
+        # A worker copies every page of shared memory it touches (reference counts are writes):
+        # a fresh worker every WORKER_CHUNKS tasks gives those copies back.
+        with context.Pool(self.jobs, initializer=_start_render_worker, initargs=(job,),
+                          maxtasksperchild=WORKER_CHUNKS) as pool:
             for result in pool.imap(_render_range, ranges):
                 if isinstance(result, ArchiveError):
                     raise result
