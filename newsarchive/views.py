@@ -15,7 +15,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import render_body
-from .model import NewsPage, Output, SiteArticle, SiteModel, Urls
+from .model import Group, NewsPage, Output, SiteArticle, SiteModel, Urls
 
 FRONT_PAGES = 6            # newspaper pages on the front page
 FRONT_PAGE_HEADLINES = 6   # headlines listed under each of them
@@ -330,14 +330,8 @@ class Views:
         """Articles sharing most tags and districts, among the nearest in time in each group;
         articles in `shown` (the page neighbours the article page links already) are left out."""
         scores: dict[int, int] = {}
-        groups = [(self.model.tags[i], 2) for i in entry.tags]
-        groups += [(self.model.districts[i], 1) for i in entry.districts]
-        if entry.column is not None:
-            groups.append((self.model.columns[entry.column], 1))
-        for group, weight in groups:
-            members = group.articles
-            at = bisect.bisect_left(members, entry.index)
-            for other in members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]:
+        for group, weight in related_groups(self.model, entry):
+            for other in related_window(group, entry.index):
                 if other != entry.index:
                     scores[other] = scores.get(other, 0) + weight
         for other in shown:
@@ -610,11 +604,29 @@ VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
 }
 
 
+def related_groups(model: SiteModel, entry: SiteArticle) -> list[tuple[Group, int]]:
+    """The groups related articles are drawn from, with the weight of sharing each: the
+    article's tags (2), districts (1) and column (1)."""
+    groups = [(model.tags[i], 2) for i in entry.tags]
+    groups += [(model.districts[i], 1) for i in entry.districts]
+    if entry.column is not None:
+        groups.append((model.columns[entry.column], 1))
+    return groups
+
+
+def related_window(group: Group, index: int) -> tuple[int, ...]:
+    """The members of `group` nearest in time to the article at `index` (itself included):
+    the related candidates it gives. Symmetric: b is in a's window if and only if a is in b's."""
+    members = group.articles
+    at = bisect.bisect_left(members, index)
+    return members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]
+
+
 def pages_showing(model: SiteModel, entry: SiteArticle) -> set[tuple[str, int, int]]:
     """The pages (as output kind, ref and number) that show anything of the article at `entry`
     other than through counts: its own page, the list pages it is on, its newspaper page and
     the article pages next to it there, the front page, and every article page that may list
-    it as related (the related candidates are symmetric: see Views.related). The feed and the
+    it as related (see related_window). The feed and the
     sitemap are looked at in every build anyway.
 
     Keep in step with the views: a view that starts showing an article elsewhere must be
@@ -630,12 +642,9 @@ def pages_showing(model: SiteModel, entry: SiteArticle) -> set[tuple[str, int, i
     for section, indices in memberships:
         groups = model.groups(section)
         for i in indices:
-            members = groups[i].articles
-            at = bisect.bisect_left(members, me)
-            pages.add((section, i, at // per_page + 1))
-            if section != "people":   # the groups related articles are drawn from
-                for other in members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]:
-                    pages.add(("article", other, 1))
+            pages.add((section, i, bisect.bisect_left(groups[i].articles, me) // per_page + 1))
+    for group, _ in related_groups(model, entry):
+        pages.update(("article", other, 1) for other in related_window(group, me))
     if entry.page is not None:
         pages.add(("page", entry.page, 1))
         members = model.pages[entry.page].articles
