@@ -17,7 +17,7 @@ from datetime import date as Date
 from .config import SiteConfig
 from .content import Article, PageInfo
 from .errors import ArchiveError
-from .ingest.slugs import pinyin_words
+from .ingest.slugs import pinyin_words, unique_slug
 from .vocab import District, Tag
 
 # Surnames whose reading differs from the character's most common one (pypinyin reads a
@@ -273,13 +273,8 @@ def unique_slugs(names: list[str], slugify, fallback: str) -> dict[str, str]:
     taken: set[str] = set()
     slugs = {}
     for name in names:
-        base = slugify(name) or fallback
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
+        slugs[name] = slug = unique_slug(slugify(name) or fallback, taken)
         taken.add(slug)
-        slugs[name] = slug
     return slugs
 
 
