@@ -120,27 +120,22 @@ class SiteBuild:
         model = self.stage("model", self.build_model, loaded)
         outputs, extras = model.outputs(), extra_outputs(model)
         self.fail_on(self.stage("check", check_output_paths, outputs + extras))
-        digest, outline, placement = (files_digest(loaded, "hash"), files_digest(loaded, "outline"),
-                                      files_digest(loaded, "placement"))
         incremental = bool(state and state.stamps.page == inputs.stamps.page
                            and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
-        new_state = BuildState(inputs.stamps, settled(inputs.content_stats), digest, {}, outline,
-                               {name: cached.hash for name, cached in loaded.files.items()}, placement,
-                               {name: cached.outline for name, cached in loaded.files.items()})
-        if incremental and state and state.content_digest == digest and state.stamps == inputs.stamps:
+        new_state = BuildState(
+            inputs.stamps, settled(inputs.content_stats), content_digest=files_digest(loaded, "hash"),
+            outline_digest=files_digest(loaded, "outline"), placement_digest=files_digest(loaded, "placement"),
+            file_hashes={name: cached.hash for name, cached in loaded.files.items()},
+            outlines={name: cached.outline for name, cached in loaded.files.items()})
+        if (incremental and state and state.content_digest == new_state.content_digest
+                and state.stamps == inputs.stamps):
             # Only file times changed: nothing to render; remember the new times.
             new_state.manifest = previous
             cache.save(new_state, settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
-        todo = outputs
-        if incremental and state and any(o.path not in previous for o in outputs):
-            pass  # a page the last build did not write: look at every page
-        elif incremental and state and state.outline_digest == outline:
-            todo = self.body_edits(outputs, model, state)
-        elif incremental and state and state.placement_digest == placement:
-            todo = self.outline_edits(outputs, model, state, loaded)
+        todo = self.pages_to_look_at(outputs, model, loaded, new_state, state if incremental else None)
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
@@ -223,6 +218,18 @@ class SiteBuild:
         """The site model, after refusing duplicate slugs."""
         self.fail_on(check_unique_slugs(loaded.articles))
         return build_model(loaded.articles, self.config, load_districts(), load_tags(), loaded.pages)
+
+    def pages_to_look_at(self, outputs: list[Output], model: SiteModel, loaded: ContentLoad,
+                         new: BuildState, last: BuildState | None) -> list[Output]:
+        """The pages whose fingerprints may have changed since the `last` build: all of them
+        unless every page was written then and no article moved (see body_edits, outline_edits)."""
+        if last is None or any(o.path not in last.manifest for o in outputs):
+            return outputs
+        if last.outline_digest == new.outline_digest:
+            return self.body_edits(outputs, model, last)
+        if last.placement_digest == new.placement_digest:
+            return self.outline_edits(outputs, model, last, loaded)
+        return outputs
 
     def body_edits(self, outputs: list[Output], model: SiteModel, state: BuildState) -> list[Output]:
         """The pages to look at when only article bodies changed: those articles' own pages.
