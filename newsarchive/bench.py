@@ -169,8 +169,8 @@ def seed_paragraphs(page: Path) -> list[str]:
     datelines, credits and sources taken off)."""
     from .ingest.decode import read_page
     from .ingest.page import split_page
-    from .ingest.rubrics import load_rubric_rules
-    split = split_page(read_page(page), load_rubric_rules())
+    from .ingest.pipeline import read_rules
+    split = split_page(read_page(page), read_rules()[0])
     return [p for article in split.articles for p in article.paragraphs]
 
 
@@ -647,15 +647,12 @@ def archive_stats(pages: list[Path]) -> ArchiveStats:
     assemble, nothing written) and average the per-article figures."""
     import statistics
 
-    from .ingest.articles import Classifiers, assemble
+    from .content.pages import PageMeta
+    from .ingest.articles import assemble
     from .ingest.decode import read_page
-    from .ingest.districts import load_gazetteer
     from .ingest.page import split_page
-    from .ingest.pages_meta import PageMeta
-    from .ingest.rubrics import load_rubric_rules
-    from .ingest.tags import load_tag_matcher
-    rubrics = load_rubric_rules()
-    classifiers = Classifiers(load_gazetteer(), load_tag_matcher())
+    from .ingest.pipeline import read_rules
+    rubrics, classifiers, _ = read_rules()
     arts = []
     for page in pages:
         split = split_page(read_page(page), rubrics)

@@ -16,22 +16,24 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .archive import DataFiles
 from .cache import BuildCache, BuildState, Stamps, make_stamps, user_cache_dir
 from .config import SiteConfig
-from .content import CachedFile, ContentLoad, Vocabulary, content_hash, load_content, scan_content
+from .content.article import content_hash
+from .content.load import CachedFile, ContentLoad, load_content, scan_content
 from .errors import ArchiveError
+from .files import make_temp_dir, write_new
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
 from .search import SearchDoc
-from .search.segment import keep_pinyin_table
+from .text.pinyin import keep_pinyin_table
 from .views import VIEWS, Views, extra_outputs, pages_showing
-from .vocab import load_districts, load_tags
+from .vocab import Vocabulary
 
 CHUNK_PAGES = 200           # pages per task handed to a render worker
 PARALLEL_MIN_PAGES = 400    # below this, one process is faster than starting workers
@@ -52,9 +54,11 @@ class BuildReport:
 
 
 def build_site(content: Path, out: Path, config: SiteConfig, jobs: int | None = None,
-               verbose: bool = False, theme: Path = THEME_DIR) -> BuildReport:
-    """Build `out` from the articles in `content`; errors are printed and reported, not raised."""
-    return SiteBuild(Path(content), Path(out), config, resolve_jobs(jobs), verbose, theme).run()
+               verbose: bool = False, theme: Path = THEME_DIR, data: DataFiles | None = None) -> BuildReport:
+    """Build `out` from the articles in `content`; errors are printed and reported, not raised.
+    `data`: the data files in force (default: the engine's own)."""
+    return SiteBuild(Path(content), Path(out), config, resolve_jobs(jobs), verbose, theme,
+                     data or DataFiles()).run()
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -79,13 +83,15 @@ class SiteBuild:
     """One run of the build (see the module docstring for the story)."""
 
     def __init__(self, content: Path, out: Path, config: SiteConfig, jobs: int, verbose: bool,
-                 theme: Path) -> None:
+                 theme: Path, data: DataFiles) -> None:
         self.content = content
         self.out = out
         self.config = config
         self.jobs = jobs
         self.verbose = verbose
         self.theme = theme
+        self.data = data
+        self.vocab: Vocabulary | None = None   # read when the build starts
         self.report = BuildReport(ok=False)
         self.temporary: list[Path] = []   # directories to remove however the build ends
 
@@ -114,7 +120,7 @@ class SiteBuild:
         if state and self._unchanged(inputs, state, cache):
             self.report.mode = "unchanged"
             return
-        keep_pinyin_table(user_cache_dir() / "pinyin-table.pickle")
+        keep_pinyin_table(user_cache_dir() / "pinyin-table-2.pickle")
         loaded = self.stage("load", self.load, cache, inputs)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)
@@ -180,7 +186,8 @@ class SiteBuild:
         if not self.content.is_dir():
             raise ArchiveError("content directory not found", self.content,
                                hint="run `python build.py ingest` first, or pass --content DIR")
-        return Inputs(make_stamps(self.theme, repr(self.config)), scan_content(self.content))
+        self.vocab = Vocabulary.read(self.data)
+        return Inputs(make_stamps(self.theme, repr(self.config), repr(self.vocab)), scan_content(self.content))
 
     def _unchanged(self, inputs: Inputs, state: BuildState, cache: BuildCache) -> bool:
         """Nothing changed since the last build: same code, theme, settings and files.
@@ -209,7 +216,7 @@ class SiteBuild:
         parses = cache.load_parses(inputs.stamps.parse)
         for note in cache.notes:
             self.say(note)
-        loaded = load_content(self.content, parses, self.jobs, Vocabulary.load(), inputs.content_stats)
+        loaded = load_content(self.content, parses, self.jobs, self.vocab, inputs.content_stats)
         self.report.counts["parsed"] = loaded.parsed
         self.say(f"load: {len(loaded.articles)} articles, {loaded.parsed} file(s) read")
         return loaded
@@ -217,7 +224,7 @@ class SiteBuild:
     def build_model(self, loaded: ContentLoad) -> SiteModel:
         """The site model, after refusing duplicate slugs."""
         self.fail_on(check_unique_slugs(loaded.articles))
-        return build_model(loaded.articles, self.config, load_districts(), load_tags(), loaded.pages)
+        return build_model(loaded.articles, self.config, self.vocab, loaded.pages)
 
     def pages_to_look_at(self, outputs: list[Output], model: SiteModel, loaded: ContentLoad,
                          new: BuildState, last: BuildState | None) -> list[Output]:
@@ -262,10 +269,8 @@ class SiteBuild:
 
     def make_target(self, incremental: bool) -> Path:
         """A fresh directory next to `out` to render into (the new site, or the changed files)."""
-        parent = self.out.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
         kind = "stage" if incremental else "build"
-        target = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.{kind}-", dir=parent))
+        target = make_temp_dir(self.out.resolve().parent, f".{self.out.name}.{kind}-")
         self.temporary.append(target)
         return target
 
@@ -311,7 +316,7 @@ class SiteBuild:
         from .search.index import build_search_index  # the search module's entry point
 
         search_dir = target / "search"
-        stats = build_search_index(search_docs(model), search_dir, cache_dir / "search", self.jobs)
+        stats = build_search_index(search_docs(model), search_dir, cache_dir / "search", self.jobs, self.vocab)
         self.say(f"search: {stats}")
         return {path.relative_to(target).as_posix(): "search"
                 for path in sorted(search_dir.rglob("*")) if path.is_file()}
@@ -341,7 +346,7 @@ class SiteBuild:
         """Replace `out` with the freshly built `target` (two renames)."""
         old = None
         if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=target.parent))
+            old = make_temp_dir(target.parent, f".{self.out.name}.old-")
             self.temporary.append(old)
             os.rename(self.out, old / "site")
         os.rename(target, self.out)
@@ -429,7 +434,7 @@ class RenderJob:
             template, context = self.views.context(output)
             fp = fingerprint(template, context)
             if self.previous.get(output.path) != fp:
-                write_text(self.target / output.path, self.renderer.render(template, context))
+                write_new(self.target / output.path, self.renderer.render(template, context))
                 written += 1
             fingerprints.append(fp)
         return fingerprints, written
@@ -453,28 +458,6 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[str], int] | ArchiveErr
         return _worker_job.run(*bounds)
     except ArchiveError as exc:
         return exc
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write `text` as UTF-8, creating its directory.
-
-    Runs once per page, 100,000+ times in a large build, where file system calls are most of
-    the cost: so one mkdir and a raw open/write/close, without the stat, isatty and seek calls
-    of os.makedirs and buffered open().
-    """
-    try:
-        os.mkdir(path.parent)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(path.parent, exist_ok=True)
-    data = memoryview(text.encode("utf-8"))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
 
 
 def file_hash(path: Path) -> str | None:

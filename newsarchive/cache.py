@@ -1,10 +1,12 @@
 """The build cache under `<out's parent>/.cache/<out's name>/`: parsed content and what was written.
 
 Three stamps say what a cached result was made with, so that a change invalidates only what it
-can affect: the parse stamp (content reader, vocabularies, PyYAML) guards parsed articles; the
-page stamp (site code, its libraries, theme, settings) decides between an incremental and a full
-render; the search stamp (the search package) only makes the search stage run again. A cache
-file that is missing, unreadable or of another format is ignored, and the build says so.
+can affect: the parse stamp (the engine's code, the vocabularies, PyYAML) guards parsed
+articles; the page stamp (that, the libraries, theme and settings) decides between an
+incremental and a full render; the search stamp (code and lunr) only makes the search stage run
+again. Every module of the engine counts in the code stamp (archive.code_stamp), so no list of
+files can miss one. A cache file that is missing, unreadable or of another format is ignored,
+and the build says so.
 """
 from __future__ import annotations
 
@@ -15,15 +17,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .content import CachedFile
+from .archive import code_stamp
+from .content.load import CachedFile
+from .files import atomic_writer
 
 CACHE_FORMAT = 5
-PACKAGE_DIR = Path(__file__).resolve().parent
-# What each stamp covers, relative to the package (a folder name covers the folder).
-PARSE_CODE = ("content.py", "vocab.py", "errors.py", "data", "ingest/pages_meta.py")
-PAGE_CODE = (*PARSE_CODE, "__init__.py", "config.py", "model.py", "views.py", "render.py", "builder.py",
-             "cache.py")
-SEARCH_CODE = ("search",)
 
 
 @dataclass(frozen=True)
@@ -49,26 +47,20 @@ class BuildState:
     outlines: dict[str, str] = field(default_factory=dict)     # content file name -> outline hash
 
 
-def make_stamps(theme: Path, settings: str) -> Stamps:
-    """The stamps of this build: code, library versions, theme files and settings."""
+def make_stamps(theme: Path, settings: str, vocabulary: str) -> Stamps:
+    """The stamps of this build: code, library versions, vocabulary, theme files and settings."""
     # Versions from package metadata: importing pypinyin just to ask would cost half a second.
-    parse = _hash([metadata.version("PyYAML")], PARSE_CODE)
+    code = code_stamp()
+    parse = _hash([code, metadata.version("PyYAML"), vocabulary])
     page = _hash([parse, *(metadata.version(n) for n in ("jinja2", "markdown", "pypinyin")),
-                  tree_stamp(theme), settings], PAGE_CODE)
-    search = _hash([metadata.version("lunr")], SEARCH_CODE)
+                  tree_stamp(theme), settings])
+    search = _hash([code, metadata.version("lunr")])
     return Stamps(parse, page, search)
 
 
-def _hash(values: list[str], parts: tuple[str, ...]) -> str:
-    """A hash of `values` and of the package files under `parts`."""
-    digest = hashlib.blake2b(f"{CACHE_FORMAT} {values}".encode(), digest_size=16)
-    for part in parts:
-        root = PACKAGE_DIR / part
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if path.suffix in (".py", ".toml", ".json", ".txt"):
-                digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def _hash(values: list[str]) -> str:
+    """A hash of `values`."""
+    return hashlib.blake2b(f"{CACHE_FORMAT} {values}".encode(), digest_size=16).hexdigest()
 
 
 def tree_stamp(root: Path) -> str:
@@ -154,12 +146,9 @@ class BuildCache:
 
     def _write(self, name: str, payload: object) -> None:
         """Write one cache file via a temporary name, so a crash never leaves half a file."""
-        path = self.directory / name
-        temporary = path.with_name(f".{name}.{os.getpid()}")
-        with temporary.open("wb") as f:
+        with atomic_writer(self.directory / name) as f:
             pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             # No memo: for 100,000 articles it would hold millions of entries (~200 MB) just to
             # share a few repeated strings; the payload has no cycles, which fast mode needs.
             pickler.fast = True
             pickler.dump((CACHE_FORMAT, payload))
-        os.replace(temporary, path)

@@ -15,17 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 
 from .config import SiteConfig
-from .content import Article, PageInfo
+from .content.article import Article
+from .content.pages import PageInfo
 from .errors import ArchiveError
-from .ingest.slugs import pinyin_words, unique_slug
-from .vocab import District, Tag
-
-# Surnames whose reading differs from the character's most common one (pypinyin reads a
-# lone 曾 as "ceng"); applied to a person's first character only.
-SURNAME_READINGS = {"曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "查": "zha", "朴": "piao",
-                    "区": "ou", "盖": "ge", "乐": "yue", "覃": "qin", "尉": "yu", "缪": "miao",
-                    "翟": "zhai", "瞿": "qu", "万俟": "mo-qi"}
-
+from .text.slugs import person_slug, pinyin_slug, unique_slugs
+from .vocab import Vocabulary
 
 class Urls:
     """The path→URL rule: where each kind of page lives, relative and absolute."""
@@ -176,17 +170,17 @@ def list_key(article: Article) -> tuple:
     return (0, -Date.fromisoformat(article.date).toordinal(), article.page, article.position, article.slug)
 
 
-def build_model(articles: list[Article], config: SiteConfig, districts: tuple[District, ...],
-                tags: tuple[Tag, ...], page_info: dict[str, PageInfo] | None = None) -> SiteModel:
+def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
+                page_info: dict[str, PageInfo] | None = None) -> SiteModel:
     """Place every article in the site and compute all groups and URLs."""
     urls = Urls(config.base_url)
     ordered = sorted(articles, key=list_key)
     per_page = max(1, config.paging.articles_per_page)
     pages = _news_pages(ordered, page_info or {})
     page_index = {p.stem: i for i, p in enumerate(pages)}
-    district_groups = _fixed_groups("districts", [(d.name, d.slug) for d in districts], ordered,
+    district_groups = _fixed_groups("districts", [(d.name, d.slug) for d in vocab.districts], ordered,
                                     lambda a: a.districts, per_page)
-    tag_groups = _fixed_groups("tags", sorted(((t.term, t.slug) for t in tags), key=lambda t: t[1]),
+    tag_groups = _fixed_groups("tags", sorted(((t.term, t.slug) for t in vocab.tags), key=lambda t: t[1]),
                                ordered, lambda a: a.tags, per_page, keep_empty=False)
     people_groups = _named_groups("people", ordered, lambda a: a.people, per_page, person_slug)
     column_groups = _named_groups("columns", ordered, lambda a: (a.rubric,) if a.rubric else (),
@@ -267,30 +261,6 @@ def _named_groups(section: str, ordered: list[Article], members_of, per_page: in
               for name in members]
     return sorted(groups, key=lambda g: (g.slug, g.name))
 
-
-def unique_slugs(names: list[str], slugify, fallback: str) -> dict[str, str]:
-    """A slug per name, in the given order of precedence; clashes get -2, -3 …"""
-    taken: set[str] = set()
-    slugs = {}
-    for name in names:
-        slugs[name] = slug = unique_slug(slugify(name) or fallback, taken)
-        taken.add(slug)
-    return slugs
-
-
-def pinyin_slug(text: str) -> str:
-    """Lower-case pinyin syllables and Latin words of `text`, joined with '-' (the same
-    readings as article slugs and search keys: 朝阳 is chao-yang)."""
-    return "-".join(pinyin_words(text, max_syllables=len(text)))
-
-
-def person_slug(name: str) -> str:
-    """A person's slug: pinyin with surname readings (曾 → zeng)."""
-    for surname, reading in SURNAME_READINGS.items():
-        if name.startswith(surname) and len(name) > len(surname):
-            rest = pinyin_slug(name[len(surname):])
-            return f"{reading}-{rest}" if rest else reading
-    return pinyin_slug(name)
 
 
 def check_unique_slugs(articles: list[Article]) -> list[ArchiveError]:

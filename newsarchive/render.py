@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .errors import ArchiveError
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+THEME_DIR = Path(__file__).resolve().parent / "themes" / "default"
 TEASER_TEMPLATE = "_teaser.html"
 TEASER_MEMO = 150_000              # list items kept for reuse (about 700 bytes each)
 ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable list item

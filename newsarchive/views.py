@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .content import render_body
+from .content.markdown import render_body
 from .model import Group, NewsPage, Output, SiteArticle, SiteModel, Urls
 
 FRONT_PAGES = 6            # newspaper pages on the front page

@@ -9,7 +9,7 @@
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
-const NewsSearch = require(path.join(__dirname, "..", "theme", "static", "search.js"));
+const NewsSearch = require(path.join(__dirname, "..", "newsarchive", "themes", "default", "static", "search.js"));
 
 let input = "";
 process.stdin.setEncoding("utf8");   // a character split between two chunks stays whole

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "theme" / "static"
+STATIC = ROOT / "newsarchive" / "themes" / "default" / "static"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -96,7 +96,10 @@ def expected_docs(docs, query: str) -> list:
     otherwise any Latin word present as a word, or a prefix of a pinyin key of its title or
     names."""
     from newsarchive.search.index import doc_id, headline_text, meta_text, name_texts
-    from newsarchive.search.segment import pinyin_keys, query_parts, segment
+    from newsarchive.text.pinyin import pinyin_keys
+    from newsarchive.text.segment import query_parts, segment
+    from newsarchive.vocab import Vocabulary
+    vocab = Vocabulary.read()
     parts = query_parts(query)
     han = parts["bigrams"] + parts["chars"]
 
@@ -108,7 +111,7 @@ def expected_docs(docs, query: str) -> list:
     for doc in docs:
         tokens = set(segment(headline_text(doc)) + segment(meta_text(doc)) + segment(doc.body))
         names = [t for kind, attr in (("d", "districts"), ("t", "tags"), ("p", "people"))
-                 for name in getattr(doc, attr) for t in name_texts(kind, name)]
+                 for name in getattr(doc, attr) for t in name_texts(kind, name, vocab)]
         if han:
             hit = has_all(tokens) or any(has_all(set(segment(n))) for n in names)
         else:

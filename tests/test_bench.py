@@ -9,7 +9,7 @@ import pytest
 
 from newsarchive.bench import DEFAULT_PROFILE, PROFILES, archive_stats, generate, han_count
 from newsarchive.ingest.pipeline import run_ingest
-from newsarchive.vocab import load_districts
+from newsarchive.vocab import Vocabulary
 
 from conftest import read_article
 
@@ -48,7 +48,7 @@ def test_generated_pages_ingest_as_planned(tmp_path: Path) -> None:
         assert str(front["date"]) == meta[plan.page]["date"].isoformat()
         assert not any(p.startswith("本报讯") or p.endswith("摄") for p in body)
         planted_districts |= set(plan.districts)
-    assert planted_districts == {d.name for d in load_districts()}
+    assert planted_districts == {d.name for d in Vocabulary.read().districts}
     assert any(plan.tags for plan in plans)
     news = [han_count("".join(got[(a.page, a.position)][1])) for a in plans if a.kind == "news"]
     mean_han = PROFILES[DEFAULT_PROFILE].mean_han

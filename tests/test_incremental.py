@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from newsarchive import builder
+from newsarchive.render import THEME_DIR
 from site_support import REPO, build, copy_fixture_content, tree_bytes, tree_stats
 
 
@@ -257,7 +258,7 @@ def test_a_cache_from_another_version_is_ignored(archive, capsys):
 def test_a_theme_change_rebuilds_everything(archive, tmp_path):
     content, out = archive
     theme = tmp_path / "theme"
-    shutil.copytree(REPO / "theme", theme)
+    shutil.copytree(THEME_DIR, theme)
     footer = theme / "templates" / "_footer.html"
     footer.write_text(footer.read_text(encoding="utf-8").replace("订阅（Atom）", "订阅"), encoding="utf-8")
     report = build(content, out, theme=theme)

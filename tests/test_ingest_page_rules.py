@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from newsarchive.ingest.articles import split_headline
 from newsarchive.ingest.page import split_page
-from newsarchive.ingest.rubrics import load_rubric_rules
+from newsarchive.ingest.pipeline import read_rules
 
-RULES = load_rubric_rules()
+RULES = read_rules()[0]
 
 
 def split(text: str):

@@ -170,9 +170,10 @@ def test_rubric_lines_and_dangling_rubric_are_not_articles(ingested):
 
 
 def test_tags_come_only_from_the_vocabulary_and_districts_are_canonical(ingested):
-    from newsarchive.vocab import load_districts, load_tags
-    terms = {t.term for t in load_tags()}
-    names = {d.name for d in load_districts()}
+    from newsarchive.vocab import Vocabulary
+    vocab = Vocabulary.read()
+    terms = {t.term for t in vocab.tags}
+    names = {d.name for d in vocab.districts}
     for meta, _, path in ingested.values():
         assert set(meta["tags"]) <= terms, path
         assert set(meta["districts"]) <= names, path

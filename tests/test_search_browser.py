@@ -107,7 +107,7 @@ def real_site(tmp_path_factory):
     content = ROOT / "content"
     if not any(content.glob("*.md")):
         pytest.skip("content/ has no articles yet")
-    if not (ROOT / "newsarchive" / "builder.py").exists() or not (ROOT / "theme" / "templates" / "base.html").exists():
+    if not (ROOT / "newsarchive" / "builder.py").exists() or not (ROOT / "newsarchive" / "themes" / "default" / "templates" / "base.html").exists():
         pytest.skip("the site builder has not landed yet")
     www = tmp_path_factory.mktemp("www-real")
     site = www / SUBPATH.strip("/")

@@ -18,7 +18,7 @@ from newsarchive.search.index import (CATALOG_NAME, LEAD_SOURCE_CHARS, SHARD_DIR
                                       gzip_bytes, plan_shards)
 from newsarchive.search.lunrjson import (POSTING_BASE, POSTING_DIGITS, BulkBuilder, TermTable,
                                          tokenize, utf16_key)
-from newsarchive.search.segment import normalize, runs, segment
+from newsarchive.text.segment import normalize, runs, segment
 from search_support import (HOSTILE_TITLE, expected_ids, fixture_docs, node_search,
                             read_search_json, run_node, seed_paragraphs)
 
@@ -203,7 +203,7 @@ def test_compact_index_expands_to_the_lunr_serialisation():
     # format 3's lists of gaps are read too (a browser may hold an older catalog)
     cases += [(_gap_lists(compact), full) for compact, full in cases]
     script = """
-    const NewsSearch = require("./theme/static/search.js");
+    const NewsSearch = require("./newsarchive/themes/default/static/search.js");
     let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
     process.stdin.on("end", () => {
       const out = JSON.parse(input).map(([compact, full, refs]) => {
@@ -227,7 +227,7 @@ def test_compact_postings_are_rejected_when_they_do_not_match_the_terms():
     compact = json.loads(_compact_pair([{"id": "0", "t": "工匠"}, {"id": "1", "t": "学院"}], ["t"])[0])
     assert compact["terms"] == "匠 学院 工匠 院" and compact["postings"] == ["! # ! #"]
     script = """
-    const NewsSearch = require("./theme/static/search.js");
+    const NewsSearch = require("./newsarchive/themes/default/static/search.js");
     let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
     process.stdin.on("end", () => {
       const out = JSON.parse(input).map(([index, refs]) => {
@@ -246,7 +246,7 @@ def test_browser_decoder_reads_gzip_and_plain_json():
     value = {"texts": [["0", "职工之家𠀀😀"]], "n": [1, 2.5, None]}
     plain = json.dumps(value, ensure_ascii=False).encode()
     script = """
-    const NewsSearch = require("./theme/static/search.js");
+    const NewsSearch = require("./newsarchive/themes/default/static/search.js");
     let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
     process.stdin.on("end", async () => {
       const { gz, plain } = JSON.parse(input);

@@ -9,10 +9,13 @@ import pytest
 import yaml
 
 from newsarchive.config import SiteConfig
-from newsarchive.content import (Vocabulary, load_content, markdown_html, parse_article,
-                                 render_body, simple_front_matter)
-from newsarchive.model import build_model, person_slug, pinyin_slug
-from newsarchive.vocab import load_districts, load_tags
+from newsarchive.vocab import Vocabulary
+from newsarchive.content.frontmatter import simple_front_matter
+from newsarchive.content.load import load_content
+from newsarchive.content.markdown import markdown_html, render_body
+from newsarchive.content.parse import parse_article
+from newsarchive.model import build_model
+from newsarchive.text.slugs import person_slug, pinyin_slug
 from site_support import FIXTURE_CONTENT, REPO
 
 SCALARS = ["朝阳区", "chao-yang", "123", "0", "012", "1.5", "yes", "No", "on", "null", "~", "2024-11-20",
@@ -87,7 +90,7 @@ def test_people_with_the_same_pinyin_get_distinct_stable_slugs(tmp_path):
     article(tmp_path, "a", title="甲", slug="a", page="p1", reporters="[孙妍]", date="2024-01-01")
     article(tmp_path, "b", title="乙", slug="b", page="p2", reporters="[孙艳]", date="2024-02-01")
     loaded = load_content(tmp_path, {}, 1)
-    model = build_model(loaded.articles, SiteConfig(), load_districts(), load_tags())
+    model = build_model(loaded.articles, SiteConfig(), Vocabulary.read())
     slugs = {g.name: g.slug for g in model.people}
     assert slugs == {"孙妍": "sun-yan", "孙艳": "sun-yan-2"}  # the earlier article's person keeps the plain slug
 
@@ -99,7 +102,7 @@ def test_archive_order_is_newest_first_with_undated_last_in_printed_order(tmp_pa
     article(tmp_path, "new2", title="新二", slug="new2", page="p2", position=2, date="2024-03-01")
     article(tmp_path, "new1", title="新一", slug="new1", page="p2", position=1, date="2024-03-01")
     loaded = load_content(tmp_path, {}, 1)
-    model = build_model(loaded.articles, SiteConfig(), load_districts(), load_tags())
+    model = build_model(loaded.articles, SiteConfig(), Vocabulary.read())
     assert [a.article.slug for a in model.articles] == ["new1", "new2", "old", "u1", "u2"]
     assert [p.stem for p in model.pages] == ["p2", "p1", "p9"]
 
@@ -117,6 +120,6 @@ def test_the_parse_cache_is_used_only_for_unchanged_files(tmp_path):
 
 
 def test_every_fixture_article_is_valid():
-    vocab = Vocabulary.load()
+    vocab = Vocabulary.read()
     for path in sorted(FIXTURE_CONTENT.glob("*.md")):
         assert not isinstance(parse_article(path, path.read_bytes(), vocab), list), path

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsarchive.content import Vocabulary, parse_article
+from newsarchive.vocab import Vocabulary
+from newsarchive.content.parse import parse_article
+from newsarchive.render import THEME_DIR
 from site_support import FIXTURE_CONFIG, REPO, build, copy_fixture_content, tree_bytes
 
 GOOD = """---
@@ -72,7 +74,7 @@ CASES = [
 def test_each_bad_front_matter_names_file_line_and_fix(tmp_path, case, text, line, message, hint):
     path = tmp_path / f"{case}.md"
     path.write_text(text, encoding="utf-8")
-    errors = parse_article(path, path.read_bytes(), Vocabulary.load())
+    errors = parse_article(path, path.read_bytes(), Vocabulary.read())
     assert isinstance(errors, list) and errors, "the file was accepted"
     first = errors[0]
     assert str(first).startswith(f"{path}:{line}: "), str(first)
@@ -84,8 +86,8 @@ def test_each_bad_front_matter_names_file_line_and_fix(tmp_path, case, text, lin
 def test_unknown_district_hint_lists_all_seventeen(tmp_path):
     path = tmp_path / "a.md"
     path.write_text(variant({"districts": "districts: [朝阳]"}), encoding="utf-8")
-    error = parse_article(path, path.read_bytes(), Vocabulary.load())[0]
-    assert all(d.name in error.hint for d in Vocabulary.load().districts.values())
+    error = parse_article(path, path.read_bytes(), Vocabulary.read())[0]
+    assert all(d.name in error.hint for d in Vocabulary.read().districts)
 
 
 def test_invalid_yaml_reports_the_yaml_errors_own_line(tmp_path):
@@ -95,7 +97,7 @@ def test_invalid_yaml_reports_the_yaml_errors_own_line(tmp_path):
     with pytest.raises(yaml.YAMLError) as raised:
         yaml.safe_load(text.split("---\n")[1])
     expected_line = raised.value.problem_mark.line + 2  # 1-based, after the opening '---'
-    error = parse_article(path, path.read_bytes(), Vocabulary.load())[0]
+    error = parse_article(path, path.read_bytes(), Vocabulary.read())[0]
     assert str(error).startswith(f"{path}:{expected_line}: invalid YAML"), str(error)
 
 
@@ -149,7 +151,7 @@ def test_a_template_error_names_the_template_and_leaves_the_site_alone(tmp_path,
     content, out = built
     before = tree_bytes(out)
     theme = tmp_path / "theme"
-    shutil.copytree(REPO / "theme", theme)
+    shutil.copytree(THEME_DIR, theme)
     page = theme / "templates" / "page.html"
     page.write_text(page.read_text(encoding="utf-8").replace("{{ newspage.label }}", "{{ newspage.no_such_field }}"),
                     encoding="utf-8")
@@ -163,7 +165,7 @@ def test_a_template_error_names_the_template_and_leaves_the_site_alone(tmp_path,
 def test_a_template_syntax_error_names_file_and_line(tmp_path, built):
     content, out = built
     theme = tmp_path / "theme"
-    shutil.copytree(REPO / "theme", theme)
+    shutil.copytree(THEME_DIR, theme)
     (theme / "templates" / "letters.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n",
                                                      encoding="utf-8")
     report = build(content, out, theme=theme)

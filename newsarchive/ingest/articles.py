@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .districts import Gazetteer
 from .markdown_out import IngestedArticle
 from .page import PageArticle
-from .pages_meta import PageMeta
+from ..content.pages import PageMeta
 from .tags import TagMatcher
 
 

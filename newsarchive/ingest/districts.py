@@ -8,7 +8,8 @@ from pathlib import Path
 
 import ahocorasick
 
-from ..vocab import DATA_DIR, District, load_districts
+from ..errors import ArchiveError
+from ..vocab import District
 
 # Headlines about the whole city: with no district in them, the story is city-wide.
 _CITY_LEVEL = re.compile(r"^(?:本市|全市|北京市|首都|市[^场民区])")
@@ -100,16 +101,21 @@ def township_variants(name: str) -> list[str]:
     return variants
 
 
-def load_townships(path: Path = DATA_DIR / "beijing_townships.tsv") -> list[tuple[str, str]]:
+TOWNSHIPS_FILE = "beijing_townships.tsv"
+
+
+def load_townships(path: Path) -> list[tuple[str, str]]:
     """(township name, district) pairs from the register extract."""
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"cannot read the township register: {exc}", path) from exc
+    for number, line in enumerate(lines, start=1):
         if line and not line.startswith("#") and not line.startswith("code\t"):
-            _, name, district = line.split("\t")
-            rows.append((name, district))
+            fields = line.split("\t")
+            if len(fields) != 3:
+                raise ArchiveError(f"expected 3 tab-separated fields (code, name, district), found {len(fields)}",
+                                   path, number)
+            rows.append((fields[1], fields[2]))
     return rows
-
-
-def load_gazetteer() -> Gazetteer:
-    """The gazetteer from the packaged district list and township register."""
-    return Gazetteer(load_districts(), load_townships())

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -86,15 +84,3 @@ def load_manifest(content: Path) -> tuple[Manifest, str | None]:
         return Manifest(), (f"{path}: unreadable ({exc}); treating every existing article file as "
                             "possibly hand-edited (they are kept, not overwritten)")
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that it is never seen half-written (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -9,23 +9,24 @@ from pathlib import Path
 
 import yaml
 
+from ..archive import DataFiles
 from ..errors import ArchiveError
-from ..vocab import DATA_DIR
+from ..files import write_atomic
+from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
 from .decode import page_text, read_page_bytes
-from .districts import load_gazetteer
+from .districts import TOWNSHIPS_FILE, Gazetteer, load_townships
 from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
-                       sha256_file, sha256_text, write_atomic)
+                       sha256_file, sha256_text)
 from .markdown_out import IngestedArticle, render_article
 from .page import split_page
-from .pages_meta import PageMeta, load_pages_meta
-from .rubrics import RubricRules, load_rubric_rules
-from .slugs import pinyin_slug, unique_slug
-from .tags import load_tag_matcher
+from ..content.pages import PageMeta, load_pages_meta
+from .rubrics import RUBRICS_FILE, RubricRules, load_rubric_rules
+from ..text.slugs import article_slug, unique_slug
+from .tags import TagMatcher
 
 # Bump when a change to the ingest rules should re-ingest every page.
 INGEST_VERSION = "1"
-_RULE_FILES = ("tags.toml", "districts.toml", "rubrics.toml", "beijing_townships.tsv")
 
 
 @dataclass
@@ -65,21 +66,33 @@ class Rules:
 
     rubrics: RubricRules
     classifiers: Classifiers
-    pages: dict[str, PageMeta]
     fingerprint: str
+    pages: dict[str, PageMeta]
 
 
-def load_rules(seeds: Path) -> Rules:
-    """Vocabularies, gazetteer, rubric rules and page metadata, with one fingerprint for them."""
-    digest = hashlib.sha256(INGEST_VERSION.encode())
-    for name in _RULE_FILES:
-        digest.update((DATA_DIR / name).read_bytes())
-    return Rules(load_rubric_rules(), Classifiers(load_gazetteer(), load_tag_matcher()),
-                 load_pages_meta(seeds / "pages.toml"), digest.hexdigest())
+def read_rules(data: DataFiles | None = None) -> tuple[RubricRules, Classifiers, str]:
+    """Rubric rules, gazetteer and tag matcher from the data files in force, and one
+    fingerprint for them.
+
+    The fingerprint is made from the very objects the matchers are built from, so an edit of a
+    data file can never be recorded as applied while an older reading of it is used."""
+    data = data or DataFiles()
+    vocab = Vocabulary.read(data)
+    townships = load_townships(data.path(TOWNSHIPS_FILE))
+    rubrics = load_rubric_rules(data.path(RUBRICS_FILE))
+    digest = hashlib.sha256(repr((INGEST_VERSION, vocab, townships, rubrics.key())).encode("utf-8"))
+    classifiers = Classifiers(Gazetteer(vocab.districts, townships), TagMatcher(vocab.tags))
+    return rubrics, classifiers, digest.hexdigest()
 
 
-def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport:
-    """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit."""
+def load_rules(seeds: Path, data: DataFiles | None = None) -> Rules:
+    """The rules in force (see read_rules) and the seeds' page metadata."""
+    return Rules(*read_rules(data), load_pages_meta(seeds / "pages.toml"))
+
+
+def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None) -> IngestReport:
+    """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit
+    (`data`: the data files in force, default the engine's)."""
     report = IngestReport()
     started = time.perf_counter()
     pages = sorted(seeds.glob("*.txt"))
@@ -88,7 +101,7 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True) -> IngestReport
             raise ArchiveError("no such seeds folder", seeds)
         if not pages:
             raise ArchiveError("no pages (*.txt) to ingest", seeds)
-        rules = load_rules(seeds)
+        rules = load_rules(seeds, data)
     except ArchiveError as exc:
         report.errors.append(str(exc))
         _finish(report, verbose, started)
@@ -196,7 +209,7 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
         if previous:
             article.slug = previous.slug
         else:
-            article.slug = unique_slug(pinyin_slug(article.title), taken)
+            article.slug = unique_slug(article_slug(article.title), taken)
             taken.add(article.slug)
         text = render_article(article)
         new_hash = sha256_text(text)

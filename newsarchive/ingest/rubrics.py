@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchiveError
-from ..vocab import DATA_DIR
 
 
 @dataclass(frozen=True)
@@ -18,6 +17,10 @@ class RubricRules:
     patterns: tuple[re.Pattern[str], ...]
     short_line_chars: int = 0
 
+    def key(self) -> tuple:
+        """The rules as plain, ordered values (a frozenset's repr varies between runs)."""
+        return (sorted(self.names), [p.pattern for p in self.patterns], self.short_line_chars)
+
     def is_rubric(self, line: str, over_headline: bool = False) -> bool:
         """True when a headline-like line is a rubric rather than a headline; `over_headline`
         says another headline line follows it (a very short line there is a rubric)."""
@@ -26,7 +29,10 @@ class RubricRules:
         return line in self.names or any(p.search(line) for p in self.patterns)
 
 
-def load_rubric_rules(path: Path = DATA_DIR / "rubrics.toml") -> RubricRules:
+RUBRICS_FILE = "rubrics.toml"
+
+
+def load_rubric_rules(path: Path) -> RubricRules:
     """Read the rubric list and patterns; a bad pattern is reported with the file."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

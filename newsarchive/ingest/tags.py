@@ -7,7 +7,7 @@ from collections import Counter
 
 import ahocorasick
 
-from ..vocab import Tag, load_tags
+from ..vocab import Tag
 
 BODY_MENTIONS = 2   # a topic named in this many body sentences is what the story is about
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -46,7 +46,3 @@ class TagMatcher:
         chosen |= {t for t, n in per_term.items() if n >= BODY_MENTIONS}
         return sorted(chosen, key=self.order.get)
 
-
-def load_tag_matcher() -> TagMatcher:
-    """The matcher for the packaged vocabulary."""
-    return TagMatcher(load_tags())

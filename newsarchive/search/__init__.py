@@ -2,7 +2,7 @@
 
 Contract with the site builder: the builder hands `build_search_index` one `SearchDoc` per
 article; this package writes everything under `<site>/search/` except `search/index.html`
-(the page itself is rendered from `theme/templates/search.html` by the builder).
+(the page itself is rendered from the theme's `templates/search.html` by the builder).
 """
 from __future__ import annotations
 

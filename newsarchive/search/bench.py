@@ -92,7 +92,7 @@ def _cpu_seconds(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-_STATIC = Path(__file__).resolve().parent.parent.parent / "theme" / "static"
+_STATIC = Path(__file__).resolve().parent.parent / "themes" / "default" / "static"
 _CHROMIUM = "/usr/bin/chromium"
 # A bare search page with the element ids search.js expects (the site's page is themed).
 _PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title></head>

@@ -68,7 +68,6 @@ import os
 import pickle
 import re
 import shutil
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -78,10 +77,12 @@ from typing import Sequence
 
 import numpy as np
 
-from ..vocab import district_by_name, load_districts, load_tags, tag_by_term
+from ..archive import code_stamp
+from ..files import write_atomic
+from ..vocab import Vocabulary
 from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
-from .segment import pinyin_keys, preload_pinyin
+from ..text.pinyin import pinyin_keys, preload_pinyin
 
 FORMAT_VERSION = 4
 CATALOG_NAME = "catalog.json.gz"
@@ -274,8 +275,7 @@ def code_version() -> str:
     digest = hashlib.sha256(f"{FORMAT_VERSION} {LUNR_JS_VERSION} {SHARD_FIELDS} {SHARD_PINYIN_FIELDS} "
                             f"{GZIP_LEVEL} {GZIP_MEM_LEVEL} {zlib.ZLIB_RUNTIME_VERSION} {_version('pypinyin')} "
                             f"{_version('lunr')}".encode())
-    for name in ("segment.py", "lunrjson.py", "index.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update(code_stamp().encode())
     return digest.hexdigest()
 
 
@@ -382,23 +382,23 @@ def catalog_names(docs: Sequence[SearchDoc]) -> list[tuple[str, str]]:
     return names
 
 
-def name_texts(kind: str, text: str) -> list[str]:
+def name_texts(kind: str, text: str, vocab: Vocabulary) -> list[str]:
     """A name and the other names it goes by (district short form and aliases, tag aliases)."""
-    if kind == "d" and text in district_by_name():
-        district = district_by_name()[text]
+    if kind == "d" and text in vocab.district_by_name:
+        district = vocab.district_by_name[text]
         return [text, district.short, *district.aliases]
-    if kind == "t" and text in tag_by_term():
-        return [text, *tag_by_term()[text].aliases]
+    if kind == "t" and text in vocab.tag_by_term:
+        return [text, *vocab.tag_by_term[text].aliases]
     return [text]
 
 
-def catalog_key(docs: Sequence[SearchDoc]) -> str:
+def catalog_key(docs: Sequence[SearchDoc], vocab: Vocabulary) -> str:
     """A hash of everything the catalog is built from but its shard list: the search code,
     the district and tag vocabulary (aliases) and, per article newest first, every field the
     catalog holds or indexes (of the body, only the lead it shows)."""
     docs = _newest_first(docs)
     digest = hashlib.sha256(code_version().encode())
-    digest.update(repr((load_districts(), load_tags())).encode())
+    digest.update(repr(vocab).encode())
     for start in range(0, len(docs), _KEY_CHUNK):   # in chunks: the pickle of all is large
         chunk = docs[start:start + _KEY_CHUNK]
         buffer = io.BytesIO()
@@ -414,7 +414,7 @@ def _newest_first(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=_ORDER, reverse=True)
 
 
-def catalog_head_parts(docs: Sequence[SearchDoc]) -> list[bytes]:
+def catalog_head_parts(docs: Sequence[SearchDoc], vocab: Vocabulary) -> list[bytes]:
     """The catalog's JSON up to its shard list, in pieces: display data newest first by
     column, names, headline index (compact, numbering documents by their row) and names index
     (lunr's form, with vectors); an object left open for catalog_tail_json. Each column is
@@ -436,7 +436,7 @@ def catalog_head_parts(docs: Sequence[SearchDoc]) -> list[bytes]:
     headlines = BulkBuilder(ids, CATALOG_FIELDS, TermTable(), omit_empty_vectors=True, vectors=False)
     headlines.add_texts("h", [headline_text(d) for d in docs])
     name_index = BulkBuilder(base36_list(range(len(names))), NAME_FIELDS, TermTable())
-    texts = [name_texts(kind, text) for kind, text in names]
+    texts = [name_texts(kind, text, vocab) for kind, text in names]
     name_index.add_texts("n", ["\n".join(t) for t in texts])
     name_index.add_terms("p", [[k for t in ts for k in pinyin_keys(t)] for ts in texts])
     # the bytes of _dumps({"format": ..., "lunr": ..., "columns": ..., "docs": [...], "names": ...})
@@ -464,16 +464,6 @@ def catalog_gzip(text: bytes) -> bytes:
     return gzip_bytes(text[:at], text[at:])
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the site is published
-    os.replace(tmp, path)
-
-
 def _place(source: Path, target: Path) -> None:
     """Put a copy of `source` at `target`: a hard link where possible (shards are never
     modified in place, and linking saves writing the bytes twice), else a copy."""
@@ -492,11 +482,11 @@ def _build_shard(task: _ShardTask, out_dir: Path, cache: Path | None) -> _ShardR
     data = gzip_bytes(text)
     target = out_dir / SHARD_DIR / task.name
     if cache is None:
-        _write_atomic(target, data)
+        write_atomic(target, data)
     else:
         # the data first: a cache entry counts only once its .meta exists
-        _write_atomic(cache / f"{task.key}.json.gz", data)
-        _write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data), "json_bytes": len(text)}).encode())
+        write_atomic(cache / f"{task.key}.json.gz", data)
+        write_atomic(cache / f"{task.key}.meta", json.dumps({"bytes": len(data), "json_bytes": len(text)}).encode())
         _place(cache / f"{task.key}.json.gz", target)
     return _ShardResult(task.name, len(data), len(text), True)
 
@@ -528,21 +518,21 @@ def _reuse_shard(task: _ShardTask, out_dir: Path, cache: Path) -> _ShardResult |
 
 
 def _catalog(docs: Sequence[SearchDoc], tasks: Sequence[_ShardTask],
-             cache: Path | None) -> tuple[bytes, int, str, bool]:
+             cache: Path | None, vocab: Vocabulary) -> tuple[bytes, int, str, bool]:
     """The catalog file, the size of its JSON, its cache key and whether the cache held its
     start. With a cache, the deflated start of the catalog (everything but the shard list) is
     reused while catalog_key is unchanged, and only the shard list is compressed anew: the
     same bytes as catalog_gzip of the whole catalog's JSON."""
     tail = catalog_tail_json(tasks)
-    key = catalog_key(docs)
+    key = catalog_key(docs, vocab)
     head = _cached_catalog_head(cache, key) if cache is not None else None
     reused = head is not None
     if head is None:
-        head = _deflate_part(catalog_head_parts(docs))
+        head = _deflate_part(catalog_head_parts(docs, vocab))
         if cache is not None:
             # the data first: a cache entry counts only once its .meta exists
-            _write_atomic(cache / f"{key}.deflate", head.data)
-            _write_atomic(cache / f"{key}.meta", json.dumps(
+            write_atomic(cache / f"{key}.deflate", head.data)
+            write_atomic(cache / f"{key}.meta", json.dumps(
                 {"bytes": len(head.data), "sha256": hashlib.sha256(head.data).hexdigest(), "crc": head.crc,
                  "json_bytes": head.size}).encode())
     return _gzip_member(head, tail), head.size + len(tail), key, reused
@@ -582,7 +572,7 @@ def _remove_stale_shards(out_dir: Path, keep: set[str]) -> None:
 
 
 def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path | None = None,
-                       jobs: int | None = 1) -> SearchStats:
+                       jobs: int | None = 1, vocab: Vocabulary | None = None) -> SearchStats:
     """Write catalog.json.gz and shards/ under out_dir (the site's search/ folder).
 
     With cache_dir, shards whose inputs did not change are copied from it, not rebuilt, and
@@ -590,6 +580,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     process builds the catalog; the output is the same for any number of jobs.
     """
     started = time.perf_counter()
+    vocab = vocab or Vocabulary.read()
     _check_docs(docs)
     out_dir = Path(out_dir)
     cache = Path(cache_dir) / SHARD_CACHE if cache_dir is not None else None
@@ -616,7 +607,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         pending = pool.map_async(_build_forked, range(len(to_build)), chunksize=1)
     try:
         # meanwhile the pool builds shards
-        catalog, catalog_json_size, catalog_entry, catalog_reused = _catalog(docs, tasks, catalog_cache)
+        catalog, catalog_json_size, catalog_entry, catalog_reused = _catalog(docs, tasks, catalog_cache, vocab)
         if pool is None:
             for task in to_build:
                 results[task.name] = _build_shard(task, out_dir, cache)
@@ -628,7 +619,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         if pool is not None:
             pool.close()
             pool.join()
-    _write_atomic(out_dir / CATALOG_NAME, catalog)   # last: it lists the shards
+    write_atomic(out_dir / CATALOG_NAME, catalog)   # last: it lists the shards
     _remove_stale_shards(out_dir, {t.name for t in tasks})
     if cache is not None and catalog_cache is not None:
         _prune_cache(cache, {t.key for t in tasks})

@@ -58,7 +58,7 @@ import numpy as np
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
-from .segment import _WORD, HAN_RANGES, WORD_RANGES, _token_text, safe_ranges
+from ..text.segment import _WORD, HAN_RANGES, WORD_RANGES, _token_text, safe_ranges
 
 _SHIFT = 21
 _LOW = (1 << _SHIFT) - 1

@@ -1,4 +1,6 @@
-"""Optional page metadata from `seeds/pages.toml`: date, number (版次) and name (版名) per page stem."""
+"""Page metadata (`pages.toml`): date, number (版次) and name (版名) per page stem.
+
+Ingest reads it from `seeds/` and copies it to `content/`, where the site build reads it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -66,3 +68,21 @@ def load_pages_meta(path: Path) -> dict[str, PageMeta]:
             # Line numbers are looked up only for the error: scanning per stem is quadratic.
             raise ArchiveError(str(exc), path, _line_of(text, stem), hint="keys: date, number, name") from exc
     return meta
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What `content/pages.toml` says of a printed page: date, number (版次), name (版名)."""
+
+    date: str | None
+    number: int | None
+    name: str | None
+
+
+PAGES_FILE = "pages.toml"
+
+
+def load_page_info(content_dir: Path) -> dict[str, PageInfo]:
+    """Page metadata from the optional `content/pages.toml` (ingest copies it from seeds/)."""
+    return {stem: PageInfo(meta.date.isoformat() if meta.date else None, meta.number, meta.name)
+            for stem, meta in load_pages_meta(content_dir / PAGES_FILE).items()}
