@@ -9,6 +9,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .archive import Archive
 from .builder import build_site
 from .config import SiteConfig
 from .render import THEME_DIR
@@ -16,12 +17,12 @@ from .render import THEME_DIR
 POLL_SECONDS = 1.0
 
 
-def serve(args: argparse.Namespace, config: SiteConfig) -> int:
-    """Build, serve `args.out` until Ctrl-C, rebuilding when seeds, content or theme change."""
+def serve(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> int:
+    """Build, serve `args.out` until Ctrl-C, rebuilding when seeds, content, data or theme change."""
     # Without --base-url the preview's absolute links (404 page, canonical) point at itself.
     config = config.with_base_url(args.base_url or f"http://{args.host}:{args.port}/")
-    watched = [Path(args.seeds), Path(args.content), THEME_DIR]
-    rebuild(args, config)
+    watched = [Path(args.seeds), Path(args.content), THEME_DIR, archive.data.own, archive.theme_overrides]
+    rebuild(args, config, archive)
     try:
         server = _server(Path(args.out), args.host, args.port)
     except OSError as exc:
@@ -37,7 +38,7 @@ def serve(args: argparse.Namespace, config: SiteConfig) -> int:
             current = snapshot_inputs(watched)
             if current != snapshot:
                 print("change detected: rebuilding", flush=True)
-                rebuild(args, config)
+                rebuild(args, config, archive)
                 snapshot = snapshot_inputs(watched)  # ingest may have written content/ itself
     except KeyboardInterrupt:
         print("stopped")
@@ -47,12 +48,13 @@ def serve(args: argparse.Namespace, config: SiteConfig) -> int:
     return 0
 
 
-def rebuild(args: argparse.Namespace, config: SiteConfig) -> bool:
+def rebuild(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> bool:
     """Ingest new or changed seeds, then build; True when both succeeded."""
     from .ingest.pipeline import run_ingest
 
-    ingested = run_ingest(Path(args.seeds), Path(args.content), verbose=not args.quiet)
-    built = build_site(Path(args.content), Path(args.out), config, jobs=args.jobs, verbose=not args.quiet)
+    ingested = run_ingest(Path(args.seeds), Path(args.content), verbose=not args.quiet, data=archive.data)
+    built = build_site(Path(args.content), Path(args.out), config, jobs=args.jobs, verbose=not args.quiet,
+                       data=archive.data)
     return ingested.ok and built.ok
 
 
