@@ -23,3 +23,14 @@ class ArchiveError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A short, escaped quotation of a bad value for an error message: never the whole of a
+    huge value, never a control character."""
+    text = value if isinstance(value, str) else repr(value)
+    shown = repr(text[:limit]) if isinstance(value, str) else text[:limit]
+    return shown + ("…" if len(text) > limit else "")
