@@ -21,7 +21,7 @@ from .archive import code_stamp
 from .content.load import CachedFile
 from .files import atomic_writer
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,16 @@ class BuildState:
     file_hashes: dict[str, str] = field(default_factory=dict)  # content file name -> hash
     placement_digest: str = ""             # where every article is placed (content.PLACEMENT_FIELDS)
     outlines: dict[str, str] = field(default_factory=dict)     # content file name -> outline hash
+    output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path -> (size, mtime_ns)
 
 
-def make_stamps(theme: Path, settings: str, vocabulary: str) -> Stamps:
+def make_stamps(theme: str, settings: str, vocabulary: str) -> Stamps:
     """The stamps of this build: code, library versions, vocabulary, theme files and settings."""
     # Versions from package metadata: importing pypinyin just to ask would cost half a second.
     code = code_stamp()
     parse = _hash([code, metadata.version("PyYAML"), vocabulary])
     page = _hash([parse, *(metadata.version(n) for n in ("jinja2", "markdown", "pypinyin")),
-                  tree_stamp(theme), settings])
+                  theme, settings])
     search = _hash([code, metadata.version("lunr")])
     return Stamps(parse, page, search)
 
@@ -61,16 +62,6 @@ def make_stamps(theme: Path, settings: str, vocabulary: str) -> Stamps:
 def _hash(values: list[str]) -> str:
     """A hash of `values`."""
     return hashlib.blake2b(f"{CACHE_FORMAT} {values}".encode(), digest_size=16).hexdigest()
-
-
-def tree_stamp(root: Path) -> str:
-    """A hash of every file's name and bytes under `root`."""
-    digest = hashlib.blake2b(digest_size=16)
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def user_cache_dir() -> Path:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive import Archive
-from .config import load_config
+from .config import SiteConfig, load_config
 from .errors import ArchiveError
+
+if TYPE_CHECKING:
+    from .theme import Theme
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -42,6 +46,8 @@ def _add_build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: ARCHIVE/site)")
     p.add_argument("--base-url", default=None, help="absolute URL the site is served from (default: site.toml)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--theme", default=None, metavar="NAME|DIR",
+                   help="an engine theme or a theme folder (default: site.toml's theme, else the default theme)")
 
 
 def _fill_defaults(args: argparse.Namespace, archive: Archive) -> None:
@@ -49,7 +55,7 @@ def _fill_defaults(args: argparse.Namespace, archive: Archive) -> None:
     for name in ("seeds", "content", "out"):
         if getattr(args, name, None) is None:
             setattr(args, name, getattr(archive, name))
-    for name in ("base_url", "jobs"):
+    for name in ("base_url", "jobs", "theme"):
         if not hasattr(args, name):
             setattr(args, name, None)
 
@@ -87,5 +93,11 @@ def _ingest(args: argparse.Namespace, archive: Archive) -> int:
 def _build(args: argparse.Namespace, config, archive: Archive) -> int:
     from .builder import build_site
     report = build_site(args.content, args.out, config, jobs=args.jobs, verbose=not args.quiet,
-                        data=archive.data)
+                        theme=selected_theme(args, config, archive), data=archive.data)
     return 0 if report.ok else 1
+
+
+def selected_theme(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> Theme:
+    """The theme in force: --theme, else site.toml's, with the archive's theme/ overrides."""
+    from .theme import Theme
+    return Theme.select(args.theme or config.theme, archive.root, archive.theme_overrides)

@@ -10,9 +10,11 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
                     TemplateSyntaxError)
 from markupsafe import Markup
 
+from .archive import DEFAULT_THEME
 from .errors import ArchiveError
+from .theme import Theme
 
-THEME_DIR = Path(__file__).resolve().parent / "themes" / "default"
+THEME_DIR = DEFAULT_THEME         # the default theme's folder
 TEASER_TEMPLATE = "_teaser.html"
 TEASER_MEMO = 150_000              # list items kept for reuse (about 700 bytes each)
 ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable list item
@@ -21,15 +23,15 @@ ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable li
 class Renderer:
     """The theme's templates, compiled once, rendering view contexts to text."""
 
-    def __init__(self, theme_dir: Path = THEME_DIR, compiled_dir: Path | None = None) -> None:
-        self.template_dir = theme_dir / "templates"
+    def __init__(self, theme: Theme, compiled_dir: Path | None = None) -> None:
+        self.template_dirs = theme.template_dirs
         # Compiled templates kept between builds (Jinja checks each against its source).
         bytecode = None
         if compiled_dir is not None:
             compiled_dir.mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(compiled_dir))
         # autoescape=True for every template, XML and text included: all article text is untrusted.
-        self.env = Environment(loader=FileSystemLoader(str(self.template_dir)), autoescape=True,
+        self.env = Environment(loader=FileSystemLoader([str(d) for d in self.template_dirs]), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, auto_reload=False, cache_size=-1,
                                bytecode_cache=bytecode)
@@ -95,9 +97,10 @@ class Renderer:
             return ArchiveError(f"template error: {exc.message}", exc.filename, exc.lineno)
         # Jinja rewrites tracebacks so that template frames carry the template's file and line.
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.startswith(str(self.template_dir)):
+            if any(frame.filename.startswith(str(folder)) for folder in self.template_dirs):
                 return ArchiveError(f"template error: {exc}", frame.filename, frame.lineno)
-        return ArchiveError(f"template error: {exc}", self.template_dir / name)
+        source = next((d / name for d in self.template_dirs if (d / name).is_file()), Path(name))
+        return ArchiveError(f"template error: {exc}", source)
 
 
 def fingerprint(template: str, context: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -11,18 +12,20 @@ from pathlib import Path
 
 from .archive import Archive
 from .builder import build_site
-from .config import SiteConfig
-from .render import THEME_DIR
+from .config import SiteConfig, load_config
+from .errors import ArchiveError
+from .cli import selected_theme
 
 POLL_SECONDS = 1.0
 
 
 def serve(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> int:
-    """Build, serve `args.out` until Ctrl-C, rebuilding when seeds, content, data or theme change."""
-    # Without --base-url the preview's absolute links (404 page, canonical) point at itself.
-    config = config.with_base_url(args.base_url or f"http://{args.host}:{args.port}/")
-    watched = [Path(args.seeds), Path(args.content), THEME_DIR, archive.data.own, archive.theme_overrides]
-    rebuild(args, config, archive)
+    """Build, serve `args.out` until Ctrl-C, rebuilding when seeds, content, data, theme or
+    settings change (settings and theme are read again for each rebuild)."""
+    theme = selected_theme(args, config, archive)
+    watched = [Path(args.seeds), Path(args.content), *theme.folders, archive.data.own,
+               args.config or archive.settings]
+    rebuild(args, archive)
     try:
         server = _server(Path(args.out), args.host, args.port)
     except OSError as exc:
@@ -38,7 +41,7 @@ def serve(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> int
             current = snapshot_inputs(watched)
             if current != snapshot:
                 print("change detected: rebuilding", flush=True)
-                rebuild(args, config, archive)
+                rebuild(args, archive)
                 snapshot = snapshot_inputs(watched)  # ingest may have written content/ itself
     except KeyboardInterrupt:
         print("stopped")
@@ -48,13 +51,21 @@ def serve(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> int
     return 0
 
 
-def rebuild(args: argparse.Namespace, config: SiteConfig, archive: Archive) -> bool:
-    """Ingest new or changed seeds, then build; True when both succeeded."""
+def rebuild(args: argparse.Namespace, archive: Archive) -> bool:
+    """Read the settings, ingest new or changed seeds, then build; True when all succeeded."""
     from .ingest.pipeline import run_ingest
 
+    try:
+        config = load_config(args.config or archive.settings)
+        theme = selected_theme(args, config, archive)
+    except ArchiveError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return False
+    # Without --base-url the preview's absolute links (404 page, canonical) point at itself.
+    config = config.with_base_url(args.base_url or f"http://{args.host}:{args.port}/")
     ingested = run_ingest(Path(args.seeds), Path(args.content), verbose=not args.quiet, data=archive.data)
     built = build_site(Path(args.content), Path(args.out), config, jobs=args.jobs, verbose=not args.quiet,
-                       data=archive.data)
+                       theme=theme, data=archive.data)
     return ingested.ok and built.ok
 
 
@@ -62,6 +73,10 @@ def snapshot_inputs(directories: list[Path]) -> frozenset[tuple[str, int, int]]:
     """(path, mtime_ns, size) of every file under `directories`: a change shows as a difference."""
     files = set()
     for directory in directories:
+        if os.path.isfile(directory):
+            st = os.stat(directory)
+            files.add((str(directory), st.st_mtime_ns, st.st_size))
+            continue
         for folder, _, names in os.walk(directory):
             for name in names:
                 path = os.path.join(folder, name)
