@@ -29,9 +29,10 @@ from .content.load import CachedFile, ContentLoad, load_content, scan_content
 from .errors import ArchiveError
 from .files import make_temp_dir, write_new
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
-from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
+from .render import TEASER_TEMPLATE, Renderer, fingerprint
 from .search import SearchDoc
 from .text.pinyin import keep_pinyin_table
+from .theme import Theme
 from .views import VIEWS, Views, extra_outputs, pages_showing
 from .vocab import Vocabulary
 
@@ -54,9 +55,13 @@ class BuildReport:
 
 
 def build_site(content: Path, out: Path, config: SiteConfig, jobs: int | None = None,
-               verbose: bool = False, theme: Path = THEME_DIR, data: DataFiles | None = None) -> BuildReport:
+               verbose: bool = False, theme: Theme | Path | None = None,
+               data: DataFiles | None = None) -> BuildReport:
     """Build `out` from the articles in `content`; errors are printed and reported, not raised.
+    `theme`: the theme in force (or one theme folder; default: the engine's default theme);
     `data`: the data files in force (default: the engine's own)."""
+    if not isinstance(theme, Theme):
+        theme = Theme.of(theme) if theme is not None else Theme.of()
     return SiteBuild(Path(content), Path(out), config, resolve_jobs(jobs), verbose, theme,
                      data or DataFiles()).run()
 
@@ -83,7 +88,7 @@ class SiteBuild:
     """One run of the build (see the module docstring for the story)."""
 
     def __init__(self, content: Path, out: Path, config: SiteConfig, jobs: int, verbose: bool,
-                 theme: Path, data: DataFiles) -> None:
+                 theme: Theme, data: DataFiles) -> None:
         self.content = content
         self.out = out
         self.config = config
@@ -117,7 +122,8 @@ class SiteBuild:
         inputs = self.stage("scan", self.scan_inputs)
         cache = BuildCache.for_output(self.out)
         state = cache.load_state()
-        if state and self._unchanged(inputs, state, cache):
+        damaged = self.stage("verify", self.damaged_outputs, state) if state else set()
+        if state and not damaged and self._unchanged(inputs, state, cache):
             self.report.mode = "unchanged"
             return
         keep_pinyin_table(user_cache_dir() / "pinyin-table-2.pickle")
@@ -129,25 +135,31 @@ class SiteBuild:
         incremental = bool(state and state.stamps.page == inputs.stamps.page
                            and (self.out / "index.html").exists())
         previous = state.manifest if (state and incremental) else {}
+        if damaged:
+            # missing or altered since the last build: written again, whatever their fingerprint
+            previous = {path: fp for path, fp in previous.items() if path not in damaged}
         new_state = BuildState(
             inputs.stamps, settled(inputs.content_stats), content_digest=files_digest(loaded, "hash"),
             outline_digest=files_digest(loaded, "outline"), placement_digest=files_digest(loaded, "placement"),
             file_hashes={name: cached.hash for name, cached in loaded.files.items()},
             outlines={name: cached.outline for name, cached in loaded.files.items()})
-        if (incremental and state and state.content_digest == new_state.content_digest
+        if (incremental and state and not damaged and state.content_digest == new_state.content_digest
                 and state.stamps == inputs.stamps):
             # Only file times changed: nothing to render; remember the new times.
-            new_state.manifest = previous
+            new_state.manifest, new_state.output_stats = previous, state.output_stats
             cache.save(new_state, settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
         todo = self.pages_to_look_at(outputs, model, loaded, new_state, state if incremental else None)
+        if damaged and todo is not outputs:
+            looked_at = {o.path for o in todo}
+            todo = todo + [o for o in outputs if o.path in damaged and o.path not in looked_at]
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
         manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:
-            manifest = {o.path: previous[o.path] for o in outputs} | manifest
+            manifest = {o.path: previous.get(o.path, "") for o in outputs} | manifest
         if not (state and state.stamps.parse == inputs.stamps.parse):
             # Search shards are keyed by their files' hashes; another content reader may read
             # other fields from the same bytes.
@@ -157,9 +169,12 @@ class SiteBuild:
         manifest.update(self.stage("static", self.copy_static, target, previous))
         new_state.manifest = manifest
         if incremental:
-            self.stage("swap", self.move_in, target, manifest, previous)
+            written = self.stage("swap", self.move_in, target, manifest, previous)
+            kept = {path: stat for path, stat in state.output_stats.items() if path in manifest}
+            new_state.output_stats = kept | output_stats(self.out, written)
         else:
             self.stage("swap", self.swap_in, target)
+            new_state.output_stats = output_stats(self.out, manifest)
         self.stage("cache", cache.save, new_state, settled_files(loaded.files))
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
@@ -187,7 +202,8 @@ class SiteBuild:
             raise ArchiveError("content directory not found", self.content,
                                hint="run `python build.py ingest` first, or pass --content DIR")
         self.vocab = Vocabulary.read(self.data)
-        return Inputs(make_stamps(self.theme, repr(self.config), repr(self.vocab)), scan_content(self.content))
+        return Inputs(make_stamps(self.theme.stamp(), repr(self.config), repr(self.vocab)),
+                      scan_content(self.content))
 
     def _unchanged(self, inputs: Inputs, state: BuildState, cache: BuildCache) -> bool:
         """Nothing changed since the last build: same code, theme, settings and files.
@@ -210,6 +226,24 @@ class SiteBuild:
                     return False
         cache.save_state(replace(state, content_stats=settled(inputs.content_stats)))
         return True
+
+    def damaged_outputs(self, state: BuildState) -> set[str]:
+        """The output files missing or altered (by size or time) since the last build wrote them."""
+        damaged = set()
+        out = str(self.out)
+        for path, (size, mtime_ns) in state.output_stats.items():
+            try:
+                st = os.stat(f"{out}/{path}")
+            except OSError:
+                damaged.add(path)
+                continue
+            if st.st_size != size or st.st_mtime_ns != mtime_ns:
+                damaged.add(path)
+        if damaged:
+            shown = ", ".join(sorted(damaged)[:3]) + (" …" if len(damaged) > 3 else "")
+            self.say(f"{len(damaged)} output file(s) missing or changed since the last build, "
+                     f"written again: {shown}")
+        return damaged
 
     def load(self, cache: BuildCache, inputs: Inputs) -> ContentLoad:
         """Load every article, reusing cached parses of unchanged files."""
@@ -330,11 +364,8 @@ class SiteBuild:
     def copy_static(self, target: Path, previous: dict[str, str]) -> dict[str, str]:
         """Copy the theme's static files (CSS, JS, icons) into `target/static/`."""
         manifest = {}
-        static = self.theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if not path.is_file():
-                continue
-            relative = "static/" + path.relative_to(static).as_posix()
+        for name, path in self.theme.static_files().items():
+            relative = "static/" + name
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             manifest[relative] = digest
             if previous.get(relative) != digest:
@@ -352,20 +383,25 @@ class SiteBuild:
         os.rename(target, self.out)
         self.temporary.remove(target)
 
-    def move_in(self, stage: Path, manifest: dict[str, str], previous: dict[str, str]) -> None:
-        """Move staged files into `out` and delete the files no page produces any more."""
+    def move_in(self, stage: Path, manifest: dict[str, str], previous: dict[str, str]) -> list[str]:
+        """Move staged files into `out` and delete the files no page produces any more; the
+        paths moved in."""
+        moved = []
         for directory, _, names in os.walk(stage):
             for name in names:
                 source = Path(directory) / name
-                destination = self.out / source.relative_to(stage)
+                relative = source.relative_to(stage)
+                destination = self.out / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, destination)
+                moved.append(relative.as_posix())
         deleted = 0
         for path in sorted(set(previous) - set(manifest)):
             (self.out / path).unlink(missing_ok=True)
             _prune_empty_dirs((self.out / path).parent, self.out)
             deleted += 1
         self.report.counts["deleted"] = deleted
+        return moved
 
     # --- printing -------------------------------------------------------------------------
 
@@ -458,6 +494,19 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[str], int] | ArchiveErr
         return _worker_job.run(*bounds)
     except ArchiveError as exc:
         return exc
+
+
+def output_stats(out: Path, paths) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of each output file at `paths` (relative to `out`) that exists."""
+    stats = {}
+    root = str(out)
+    for path in paths:
+        try:
+            st = os.stat(f"{root}/{path}")
+        except OSError:
+            continue
+        stats[path] = (st.st_size, st.st_mtime_ns)
+    return stats
 
 
 def file_hash(path: Path) -> str | None:
