@@ -1,0 +1,197 @@
+"""The engine and the archive folder: strict settings, themes and overrides, the archive's own
+data files, file modes, outputs checked, code stamps (issue 13)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsarchive.archive import DataFiles
+from newsarchive.builder import build_site
+from newsarchive.config import load_config
+from newsarchive.errors import ArchiveError
+from newsarchive.theme import Theme
+from site_support import FIXTURE_CONFIG, FIXTURE_CONTENT, REPO, build, copy_fixture_content, tree_bytes
+
+
+def settings(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def test_an_unknown_setting_names_file_line_and_the_key_meant(tmp_path):
+    path = settings(tmp_path, 'title = "报"\n\ntitel = "档案"\n')
+    with pytest.raises(ArchiveError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}:3: unknown setting 'titel' (did you mean 'title'?)"
+
+
+def test_a_misspelt_paging_key_is_named_with_its_table(tmp_path):
+    path = settings(tmp_path, '[paging]\narticles_per_page = 10\nfeed_entires = 5\n')
+    with pytest.raises(ArchiveError) as caught:
+        load_config(path)
+    assert str(caught.value) == (f"{path}:3: unknown setting 'paging.feed_entires' "
+                                 "(did you mean 'feed_entries'?)")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[paging]\narticles_per_page = "10"\n', "2: 'articles_per_page' must be a whole number, not '10'"),
+    ('[paging]\narticles_per_page = 0\n', "2: 'articles_per_page' must be at least 1, not 0"),
+    ('title = 3\n', "1: 'title' must be text in quotes, not 3"),
+    ('paging = 3\n', "1: 'paging' must be a table"),
+    ('base_url = "example.org/x"\n', "1: base_url must be an absolute http(s) URL"),
+    ('language = "Chinese please"\n', "1: language must be a language tag"),
+    ('[pagin]\narticles_per_page = 3\n', "1: unknown setting 'pagin' (did you mean 'paging'?)"),
+    ('title = \n', "invalid TOML"),
+])
+def test_bad_settings_are_errors_with_file_and_line(tmp_path, text, message):
+    path = settings(tmp_path, text)
+    with pytest.raises(ArchiveError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:") and message in str(caught.value)
+
+
+def test_every_bad_setting_is_reported_at_once(tmp_path):
+    path = settings(tmp_path, 'titel = "x"\n[paging]\nfeed_entries = -1\n')
+    with pytest.raises(ArchiveError) as caught:
+        load_config(path)
+    assert str(caught.value).splitlines() == [
+        f"{path}:1: unknown setting 'titel' (did you mean 'title'?)",
+        f"{path}:3: 'feed_entries' must be at least 0, not -1"]
+
+
+def test_the_repositorys_settings_are_valid():
+    assert load_config(REPO / "site.toml").title
+    assert load_config(FIXTURE_CONFIG).paging.articles_per_page == 2
+
+
+def test_language_reaches_html_feed_and_json_ld(tmp_path):
+    config = load_config(FIXTURE_CONFIG)
+    from dataclasses import replace
+    english = replace(config, language="en")
+    out = tmp_path / "site"
+    assert build_site(FIXTURE_CONTENT, out, english, jobs=1).ok
+    page = (out / "articles" / "zhi-gong-tu-bu-huo-dong" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and '"inLanguage":"en"' in page
+    assert 'xml:lang="en"' in (out / "feed.xml").read_text(encoding="utf-8")
+    assert '<html lang="en">' in (out / "index.html").read_text(encoding="utf-8")
+
+
+# --- themes -------------------------------------------------------------------------------------
+
+def test_an_archive_theme_overrides_templates_and_static_files_by_name(tmp_path):
+    overrides = tmp_path / "theme"
+    (overrides / "templates").mkdir(parents=True)
+    (overrides / "static").mkdir()
+    footer = (Theme.of().template_dirs[0] / "_footer.html").read_text(encoding="utf-8")
+    (overrides / "templates" / "_footer.html").write_text(footer + "<p>本档案的页脚</p>\n", encoding="utf-8")
+    (overrides / "static" / "style.css").write_text("body{color:teal}\n", encoding="utf-8")
+    (overrides / "static" / "extra.js").write_text("// mine\n", encoding="utf-8")
+    out = tmp_path / "site"
+    theme = Theme.select(None, tmp_path, overrides)
+    assert build(copy_fixture_content(tmp_path / "content"), out, theme=theme).ok
+    assert "本档案的页脚" in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body{color:teal}\n"
+    assert (out / "static" / "extra.js").exists()
+    default = Theme.of().folders[0] / "static"
+    assert (out / "static" / "search.js").read_bytes() == (default / "search.js").read_bytes()
+    # the engine's own theme is untouched
+    assert "本档案的页脚" not in (Theme.of().template_dirs[0] / "_footer.html").read_text(encoding="utf-8")
+
+
+def test_a_theme_is_chosen_by_name_or_folder_and_an_unknown_one_is_an_error(tmp_path):
+    assert Theme.select("", tmp_path, None).folders == Theme.of().folders
+    assert Theme.select("default", tmp_path, None).folders == Theme.of().folders
+    mine = tmp_path / "themes" / "mine"
+    shutil.copytree(Theme.of().folders[0], mine)
+    assert Theme.select("themes/mine", tmp_path, None).folders == (mine,)
+    with pytest.raises(ArchiveError) as caught:
+        Theme.select("nosuchtheme", tmp_path, None)
+    assert "theme 'nosuchtheme' not found" in str(caught.value) and "default" in str(caught.value)
+
+
+# --- modes -------------------------------------------------------------------------------------
+
+def test_content_and_site_files_honour_the_umask(tmp_path):
+    """A web server or an rsync deploy must be able to read everything (644/755 under umask 022)."""
+    script = """
+import os, sys
+os.umask(0o022)
+from newsarchive.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+    archive = tmp_path / "archive"
+    shutil.copytree(REPO / "seeds", archive / "seeds")
+    proc = subprocess.run([sys.executable, "-c", script, "-C", str(archive), "-q"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for folder in ("content", "site"):
+        root = archive / folder
+        for path in [root, *root.rglob("*")]:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+
+
+# --- outputs checked ---------------------------------------------------------------------------
+
+def test_a_deleted_or_altered_output_is_written_again(tmp_path):
+    content, out = copy_fixture_content(tmp_path / "content"), tmp_path / "site"
+    assert build(content, out).ok
+    clean = tree_bytes(out)
+    article = out / "articles" / "zhi-gong-tu-bu-huo-dong" / "index.html"
+    article.unlink()
+    (out / "tags" / "index.html").write_text("vandalised", encoding="utf-8")
+    (out / "static" / "style.css").unlink()
+    (out / "feed.xml").write_text("", encoding="utf-8")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == clean
+    assert build(content, out).mode == "unchanged"
+
+
+# --- data files --------------------------------------------------------------------------------
+
+def test_the_archives_data_files_replace_the_engines_of_the_same_name(tmp_path):
+    own = tmp_path / "data"
+    own.mkdir()
+    (own / "tags.toml").write_text('[[tag]]\nterm = "测试话题"\nslug = "ce-shi"\n', encoding="utf-8")
+    data = DataFiles(own)
+    assert data.path("tags.toml") == own / "tags.toml"
+    assert data.path("districts.toml") == DataFiles().path("districts.toml")
+    from newsarchive.vocab import Vocabulary
+    assert [t.term for t in Vocabulary.read(data).tags] == ["测试话题"]
+    assert len(Vocabulary.read().tags) > 1     # the engine's own list is untouched
+
+
+# --- code stamps -------------------------------------------------------------------------------
+
+def test_any_change_to_the_engines_code_invalidates_the_build_cache(tmp_path):
+    """Every module counts: a change to text/slugs.py (which no hand-kept list named) rebuilds."""
+    engine = tmp_path / "engine"
+    shutil.copytree(REPO / "newsarchive", engine / "newsarchive",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    archive = tmp_path / "archive"
+    shutil.copytree(FIXTURE_CONTENT, archive / "content")
+    shutil.copy(FIXTURE_CONFIG, archive / "site.toml")
+    env = {**os.environ, "PYTHONPATH": str(engine)}
+
+    def run() -> str:
+        proc = subprocess.run([sys.executable, "-m", "newsarchive", "-C", str(archive), "build", "--jobs", "1"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "(full)" in run()
+    assert "is up to date" in run()
+    slugs = engine / "newsarchive" / "text" / "slugs.py"
+    slugs.write_text(slugs.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert "is up to date" not in run()
