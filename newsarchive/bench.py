@@ -29,7 +29,8 @@ with seeds/ (Han characters per body, tags, districts and people per article, sh
 rubric): both are split and classified in this process by ingest's own code, on a fixed
 sample of at most 200 generated pages, so it costs about a second at any size.
 
-Each stage runs the real command line (`python build.py ingest|build …`) as a subprocess of
+Each stage runs the real command line (`python -m newsarchive -C WORKDIR ingest|build …`, with
+this engine on PYTHONPATH, so an installed wheel benchmarks itself) as a subprocess of
 its own, so its wall time and peak RSS are its own: ingest, full build without cache,
 no-change rebuild, rebuild after one article was edited, and ingest again with no change.
 Peak RSS is the largest single process (os.wait4's ru_maxrss); "tree RSS" is the peak of the
@@ -46,7 +47,6 @@ import cProfile
 import datetime as dt
 import gzip
 import hashlib
-import importlib.util
 import json
 import math
 import os
@@ -66,10 +66,24 @@ from pathlib import Path
 from .ingest.districts import township_variants
 from .ingest.page import balanced_brackets, paragraph_ends
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-SEED_DIR = ROOT / "seeds"
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA = PACKAGE_DIR / "data"
+SEED_DIR = PACKAGE_DIR / "demo" / "seeds"   # the demo archive's pages (package data)
+# The engine the timed commands run: this one, wherever it is (a checkout or an installed wheel).
+ENGINE_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH", "")) if p)}
 BASE_URL = "https://example.org/archive/"
+# The benchmark archive's settings: the demo archive's (site.toml of the repository).
+SETTINGS = """title = "北京工会报 · 数字档案"
+description = "北京市工会日报版面与文章档案：按版面、区、标签、人物浏览，支持中文与拼音检索。"
+language = "zh-CN"
+base_url = "https://example.org/archive/"
+
+[paging]
+articles_per_page = 100
+front_page_articles = 12
+feed_entries = 50
+"""
 GIB = 1 << 30
 PLAN_NAME = "bench-plan.json"
 
@@ -747,7 +761,7 @@ def run_stage(name: str, argv: list[str], logdir: Path) -> StageResult:
     done = threading.Event()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=logdir, env=ENGINE_ENV, stdout=out, stderr=err)
 
         def sample() -> None:
             n = 0
@@ -853,10 +867,6 @@ def edit_one_article(content: Path) -> Path:
     return path
 
 
-def builder_available() -> bool:
-    """True when the site builder module exists (other people are writing it)."""
-    return importlib.util.find_spec("newsarchive.builder") is not None
-
 
 def profile_ingest(seeds: Path, content: Path, top: int = 20) -> None:
     """Profile (cProfile, in this process) a fresh ingest and then a no-change ingest; print
@@ -909,6 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     seeds, content, out = workdir / "seeds", workdir / "content", workdir / "site"
+    (workdir / "site.toml").write_text(SETTINGS, encoding="utf-8")
     cache = out.parent / ".cache" / out.name
     logs = workdir / "logs"
     for d in (seeds, content, out, cache, logs):
@@ -931,12 +942,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.generate_only:
             return 0
         python = sys.executable
-        ingest = [python, str(ROOT / "build.py"), "ingest", "--seeds", str(seeds), "--content", str(content)]
-        build = [python, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out),
+        ingest = [python, "-m", "newsarchive", "-C", str(workdir), "ingest", "--seeds", str(seeds),
+                  "--content", str(content)]
+        build = [python, "-m", "newsarchive", "-C", str(workdir), "build", "--content", str(content), "--out", str(out),
                  "--base-url", BASE_URL] + (["--jobs", str(args.jobs)] if args.jobs else [])
-        do_build = not args.ingest_only and builder_available()
-        if not args.ingest_only and not do_build:
-            print("newsarchive/builder.py is not there yet: timing the ingest stages only")
+        do_build = not args.ingest_only
         results: list[StageResult] = []
 
         def stage(name: str, cmd: list[str]) -> bool:

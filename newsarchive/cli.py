@@ -38,6 +38,14 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     srv.add_argument("--seeds", type=Path, default=None, help="raw pages (default: ARCHIVE/seeds)")
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--host", default="127.0.0.1")
+
+    new = sub.add_parser("new", help="make a new archive folder (settings, README, seeds/, content/, data/, theme/)")
+    new.add_argument("folder", type=Path, help="the new archive's folder (new or empty)")
+    new.add_argument("--title", default=None, help="the archive's title (default: 报纸档案)")
+    new.add_argument("--demo", action="store_true", help="start with the five demo pages in seeds/")
+
+    data = sub.add_parser("data", help="list the data files in force, or copy one of the engine's into data/")
+    data.add_argument("name", nargs="?", help="copy this engine data file into the archive's data/ to edit it")
     return p
 
 
@@ -66,6 +74,10 @@ def main(argv: list[str] | None = None, archive: Path | None = None, prog: str =
     folder = Archive(args.archive or archive or Path("."))
     _fill_defaults(args, folder)
     try:
+        if args.command == "new":
+            return _new(args)
+        if args.command == "data":
+            return _data(args, folder)
         config = load_config(args.config or folder.settings).with_base_url(args.base_url)
         if args.command == "ingest":
             return _ingest(args, folder)
@@ -82,6 +94,26 @@ def main(argv: list[str] | None = None, archive: Path | None = None, prog: str =
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .starter import create_archive
+    create_archive(args.folder, demo=args.demo, title=args.title)
+    pages = "the five demo pages are in seeds/" if args.demo else "put page files (*.txt) into seeds/"
+    print(f"made a new archive in {args.folder}/: {pages}, then run `newsarchive` there "
+          f"(its README.md says how to add pages, tags and districts)")
+    return 0
+
+
+def _data(args: argparse.Namespace, archive: Archive) -> int:
+    from .starter import copy_data_file, data_files
+    if args.name:
+        target = copy_data_file(archive, args.name)
+        print(f"copied the engine's {args.name} to {target}: edit it there; it replaces the engine's")
+        return 0
+    for name, path, own in data_files(archive):
+        print(f"{name:24} {'this archive' if own else 'engine default':14} {path}")
+    return 0
 
 
 def _ingest(args: argparse.Namespace, archive: Archive) -> int:

@@ -99,14 +99,16 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles
     try:
         if not seeds.is_dir():
             raise ArchiveError("no such seeds folder", seeds)
-        if not pages:
-            raise ArchiveError("no pages (*.txt) to ingest", seeds)
         rules = load_rules(seeds, data)
     except ArchiveError as exc:
         report.errors.append(str(exc))
         _finish(report, verbose, started)
         return report
     content.mkdir(parents=True, exist_ok=True)
+    if not pages:
+        report.notes.append(f"{seeds}: no pages (*.txt) yet: put page files there to ingest them")
+        _finish(report, verbose, started)
+        return report
     manifest, warning = load_manifest(content)
     if warning:
         report.notes.append(warning)
