@@ -29,6 +29,7 @@ from .content.load import CachedFile, ContentLoad, load_content, scan_content
 from .errors import ArchiveError
 from .files import make_temp_dir, write_new
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
+from .progress import Progress
 from .render import TEASER_TEMPLATE, Renderer, fingerprint
 from .search import SearchDoc
 from .text.pinyin import keep_pinyin_table
@@ -39,7 +40,6 @@ from .vocab import Vocabulary
 CHUNK_PAGES = 200           # pages per task handed to a render worker
 PARALLEL_MIN_PAGES = 400    # below this, one process is faster than starting workers
 WORKER_CHUNKS = 50          # tasks a render worker takes before a fresh one replaces it
-PROGRESS_EVERY = 2.0        # seconds between progress lines
 T = TypeVar("T")
 
 
@@ -250,7 +250,8 @@ class SiteBuild:
         parses = cache.load_parses(inputs.stamps.parse)
         for note in cache.notes:
             self.say(note)
-        loaded = load_content(self.content, parses, self.jobs, self.vocab, inputs.content_stats)
+        loaded = load_content(self.content, parses, self.jobs, self.vocab, inputs.content_stats,
+                              verbose=self.verbose)
         self.report.counts["parsed"] = loaded.parsed
         self.say(f"load: {len(loaded.articles)} articles, {loaded.parsed} file(s) read")
         return loaded
@@ -320,11 +321,11 @@ class SiteBuild:
         ranges = [(i, min(i + CHUNK_PAGES, len(outputs))) for i in range(0, len(outputs), CHUNK_PAGES)]
         fingerprints: list[str] = []
         written = 0
-        progress = Progress(self, "render", len(outputs))
-        for chunk_fingerprints, chunk_written in self._map_render(job, ranges):
-            fingerprints += chunk_fingerprints
-            written += chunk_written
-            progress.update(len(fingerprints))
+        with Progress("render", len(outputs), "pages", enabled=self.verbose) as progress:
+            for chunk_fingerprints, chunk_written in self._map_render(job, ranges):
+                fingerprints += chunk_fingerprints
+                written += chunk_written
+                progress.update(len(fingerprints))
         self.report.counts["written"] = self.report.counts.get("written", 0) + written
         return {o.path: fp for o, fp in zip(outputs, fingerprints)}
 
@@ -433,23 +434,6 @@ class SiteBuild:
 
 class _BuildFailed(Exception):
     """Raised inside the build once the errors are recorded in the report."""
-
-
-class Progress:
-    """Prints 'render: 4000/12000' now and then during long steps."""
-
-    def __init__(self, build: SiteBuild, name: str, total: int) -> None:
-        self.build = build
-        self.name = name
-        self.total = total
-        self.last = time.perf_counter()
-
-    def update(self, done: int) -> None:
-        """Report `done` if enough time has passed since the last line."""
-        now = time.perf_counter()
-        if now - self.last >= PROGRESS_EVERY and done < self.total:
-            self.build.say(f"{self.name}: {done}/{self.total}")
-            self.last = now
 
 
 @dataclass

@@ -195,3 +195,54 @@ def test_any_change_to_the_engines_code_invalidates_the_build_cache(tmp_path):
     slugs = engine / "newsarchive" / "text" / "slugs.py"
     slugs.write_text(slugs.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert "is up to date" not in run()
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+def test_progress_in_a_log_is_a_line_every_few_seconds_with_rate_and_time_left(monkeypatch):
+    import io
+    import time
+    from newsarchive import progress as progress_module
+    monkeypatch.setattr(progress_module, "LOG_EVERY", 0.2)
+    stream = io.StringIO()
+    started = time.perf_counter()
+    with progress_module.Progress("ingest", 100_000, "pages", stream=stream) as progress:
+        for done in range(1, 100_001):
+            progress.update(done)
+            if done % 10_000 == 0:
+                time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    lines = stream.getvalue().splitlines()
+    assert 1 <= len(lines) <= elapsed / 0.2 + 1, lines      # by time, not one per 100 pages
+    assert all(line.startswith("ingest: ") and "pages (" in line and "/s, " in line and "s left" in line
+               for line in lines), lines
+
+
+def test_progress_on_a_terminal_is_a_live_bar(tmp_path):
+    import pty
+    from newsarchive.progress import Progress
+    import fcntl
+    import struct
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))   # 100 columns
+    with open(follower, "w", closefd=True) as terminal:
+        with Progress("render", 1000, "pages", stream=terminal) as progress:
+            assert progress.bar is not None
+            for done in range(1, 1001):
+                progress.update(done)
+        terminal.flush()
+        import select
+        assert select.select([leader], [], [], 5)[0], "nothing shown on the terminal"
+        shown = os.read(leader, 65536).decode("utf-8", "replace")   # before the terminal closes
+    os.close(leader)
+    assert "render" in shown and "/1000" in shown and "pages/s" in shown and "%|" in shown
+
+
+def test_small_steps_show_no_progress():
+    import io
+    from newsarchive.progress import Progress
+    stream = io.StringIO()
+    with Progress("load", 10, stream=stream) as progress:
+        progress.update(10)
+    assert stream.getvalue() == "" and progress.bar is None

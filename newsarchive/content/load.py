@@ -5,8 +5,10 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import ArchiveError
+from ..progress import Progress
 from ..vocab import Vocabulary
 from .article import ARTICLE_FIELDS, OUTLINE_FIELDS, PLACEMENT_FIELDS, Article, content_hash, fields_hash
 from .pages import PAGES_FILE, PageInfo, load_page_info
@@ -59,9 +61,10 @@ class ContentLoad:
 
 def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
                  vocab: Vocabulary | None = None,
-                 stats: list[tuple[str, int, int]] | None = None) -> ContentLoad:
+                 stats: list[tuple[str, int, int]] | None = None, verbose: bool = False) -> ContentLoad:
     """Every `*.md` in `content_dir`, reusing `cached` parses of files whose stat is unchanged
-    (`stats`: the folder's scan_content, when the caller has it already)."""
+    (`stats`: the folder's scan_content, when the caller has it already; `verbose`: show
+    progress while many files are parsed)."""
     if not content_dir.is_dir():
         raise ArchiveError("content directory not found", content_dir,
                            hint="run `python build.py ingest` first, or pass --content DIR")
@@ -78,7 +81,9 @@ def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
             todo.append((name, mtime_ns, size, old.hash if old is not None else None))
     stats = {name: (mtime_ns, size) for name, mtime_ns, size, _ in todo}
     errors: list[ArchiveError] = []
-    for name, outcome in _parse_all(content_dir, todo, jobs, vocab):
+    progress = Progress("load", len(todo), "articles", enabled=verbose)
+    for done, (name, outcome) in enumerate(_parse_all(content_dir, todo, jobs, vocab), start=1):
+        progress.update(done)
         if isinstance(outcome, CachedFile):
             files[name] = outcome
         elif outcome is None:  # touched but byte-identical: keep the old parse with the new stat
@@ -87,6 +92,7 @@ def load_content(content_dir: Path, cached: dict[str, CachedFile], jobs: int,
             files[name] = CachedFile(mtime_ns, size, old.hash, old.article, old.outline, old.placement)
         else:
             errors.extend(outcome)
+    progress.close()
     pages: dict[str, PageInfo] = {}
     try:
         pages = load_page_info(content_dir)
@@ -110,16 +116,18 @@ def scan_content(content_dir: Path) -> list[tuple[str, int, int]]:
 
 
 def _parse_all(content_dir: Path, todo: list[tuple[str, int, int, str | None]], jobs: int,
-               vocab: Vocabulary) -> list[tuple[str, CachedFile | None | list[ArchiveError]]]:
-    """Parse the files in `todo`, in worker processes when there are many."""
+               vocab: Vocabulary) -> Iterator[tuple[str, CachedFile | None | list[ArchiveError]]]:
+    """Parse the files in `todo`, in worker processes when there are many; in order."""
     tasks = [(content_dir, name, mtime_ns, size, old_hash, vocab)
              for name, mtime_ns, size, old_hash in todo]
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES:
-        return [_parse_one(task) for task in tasks]
+        yield from map(_parse_one, tasks)
+        return
     chunks = [tasks[i:i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [(name, CachedFile.from_row(outcome) if isinstance(outcome, tuple) else outcome)
-                for chunk in pool.imap(_parse_chunk, chunks) for name, outcome in chunk]
+        for chunk in pool.imap(_parse_chunk, chunks):
+            for name, outcome in chunk:
+                yield name, CachedFile.from_row(outcome) if isinstance(outcome, tuple) else outcome
 
 
 def _parse_chunk(tasks: list[tuple]) -> list[tuple[str, tuple | None | list[ArchiveError]]]:

@@ -12,6 +12,7 @@ import yaml
 from ..archive import DataFiles
 from ..errors import ArchiveError
 from ..files import write_atomic
+from ..progress import Progress
 from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
 from .decode import page_text, read_page_bytes
@@ -119,13 +120,13 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles
     existing = {p.stem for p in content.glob("*.md")}
     taken = manifest.slugs() | existing
     orphans = _orphan_files(content, existing - manifest.slugs())
-    for n, path in enumerate(pages, start=1):
-        try:
-            changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
-        except ArchiveError as exc:
-            report.errors.append(str(exc))
-        if verbose and len(pages) >= 200 and n % 100 == 0:
-            print(f"ingest: {n}/{len(pages)} pages", file=sys.stderr, flush=True)
+    with Progress("ingest", len(pages), "pages", enabled=verbose) as progress:
+        for n, path in enumerate(pages, start=1):
+            try:
+                changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
+            except ArchiveError as exc:
+                report.errors.append(str(exc))
+            progress.update(n)
     if changed or manifest.rules != rules.fingerprint:
         manifest.rules = rules.fingerprint
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
