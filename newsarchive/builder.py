@@ -34,7 +34,7 @@ from .render import TEASER_TEMPLATE, Renderer, fingerprint
 from .search import SearchDoc
 from .text.pinyin import keep_pinyin_table
 from .theme import Theme
-from .views import VIEWS, Views, extra_outputs, pages_showing
+from .views import VIEWS, Shown, Views, extra_outputs
 from .vocab import Vocabulary
 
 CHUNK_PAGES = 200           # pages per task handed to a render worker
@@ -150,16 +150,19 @@ class SiteBuild:
             cache.save(new_state, settled_files(loaded.files))
             self.report.mode = "unchanged"
             return
-        todo = self.pages_to_look_at(outputs, model, loaded, new_state, state if incremental else None)
+        last_shown = cache.load_shown() if incremental else None
+        todo = self.pages_to_look_at(outputs, model, loaded, new_state, state if incremental else None,
+                                     last_shown)
         if damaged and todo is not outputs:
             looked_at = {o.path for o in todo}
             todo = todo + [o for o in outputs if o.path in damaged and o.path not in looked_at]
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
-        manifest = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
+        manifest, shown = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:
             manifest = {o.path: previous.get(o.path, "") for o in outputs} | manifest
+            shown = {o.path: last_shown[o.path] for o in outputs if o.path not in shown} | shown
         if not (state and state.stamps.parse == inputs.stamps.parse):
             # Search shards are keyed by their files' hashes; another content reader may read
             # other fields from the same bytes.
@@ -175,7 +178,7 @@ class SiteBuild:
         else:
             self.stage("swap", self.swap_in, target)
             new_state.output_stats = output_stats(self.out, manifest)
-        self.stage("cache", cache.save, new_state, settled_files(loaded.files))
+        self.stage("cache", cache.save, new_state, settled_files(loaded.files), shown)
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
                                   outputs=len(manifest))
@@ -262,44 +265,30 @@ class SiteBuild:
         return build_model(loaded.articles, self.config, self.vocab, loaded.pages)
 
     def pages_to_look_at(self, outputs: list[Output], model: SiteModel, loaded: ContentLoad,
-                         new: BuildState, last: BuildState | None) -> list[Output]:
-        """The pages whose fingerprints may have changed since the `last` build: all of them
-        unless every page was written then and no article moved (see body_edits, outline_edits)."""
-        if last is None or any(o.path not in last.manifest for o in outputs):
+                         new: BuildState, last: BuildState | None,
+                         last_shown: dict[str, Shown] | None) -> list[Output]:
+        """The pages whose fingerprints may have changed since the `last` build.
+
+        All of them, unless every page was written then, what each showed was recorded and no
+        article moved (the placement of every article is as it was: same URL, list position,
+        newspaper page and groups, so every page lists the same articles). Then only the pages
+        that showed a changed article: its outline (headline, summary …) if that changed,
+        else its body (see views.Views.shows)."""
+        if (last is None or last_shown is None or last.placement_digest != new.placement_digest
+                or any(o.path not in last.manifest or o.path not in last_shown for o in outputs)):
             return outputs
-        if last.outline_digest == new.outline_digest:
-            return self.body_edits(outputs, model, last)
-        if last.placement_digest == new.placement_digest:
-            return self.outline_edits(outputs, model, last, loaded)
-        return outputs
-
-    def body_edits(self, outputs: list[Output], model: SiteModel, state: BuildState) -> list[Output]:
-        """The pages to look at when only article bodies changed: those articles' own pages.
-
-        Every other page shows articles only through their outlines (titles, summaries,
-        links, dates), so when no outline changed, their fingerprints cannot have changed.
-        The feed, which shows bodies too, is an extra and is looked at in every build.
-        """
-        todo = [o for o in outputs if o.kind == "article"
-                and state.file_hashes.get(os.path.basename(model.articles[o.ref].article.path))
-                != model.articles[o.ref].article.content_hash]
-        self.say(f"render: only article bodies changed; looking at {len(todo)} page(s)")
-        return todo
-
-    def outline_edits(self, outputs: list[Output], model: SiteModel, state: BuildState,
-                      loaded: ContentLoad) -> list[Output]:
-        """The pages to look at when articles changed but every one keeps its place (URL,
-        date, newspaper page, groups): the pages that show the changed articles."""
-        wanted: set[tuple[str, int, int]] = set()
+        outlines, bodies = set(), set()
         for entry in model.articles:
             name = os.path.basename(entry.article.path)
             cached = loaded.files[name]
-            if state.outlines.get(name) != cached.outline:
-                wanted |= pages_showing(model, entry)
-            elif state.file_hashes.get(name) != cached.hash:
-                wanted.add(("article", entry.index, 1))
-        todo = [o for o in outputs if (o.kind, o.ref, o.number) in wanted]
-        self.say(f"render: articles changed in place; looking at {len(todo)} page(s) that show them")
+            if last.outlines.get(name) != cached.outline:
+                outlines.add(entry.index)
+            elif last.file_hashes.get(name) != cached.hash:
+                bodies.add(entry.index)
+        todo = [o for o in outputs if not outlines.isdisjoint(last_shown[o.path].articles)
+                or not bodies.isdisjoint(last_shown[o.path].bodies)]
+        self.say(f"render: {len(outlines)} article outline(s) and {len(bodies)} bod(y/ies) changed; "
+                 f"looking at the {len(todo)} page(s) that show them")
         return todo
 
     def make_target(self, incremental: bool) -> Path:
@@ -315,19 +304,23 @@ class SiteBuild:
         renderer.preload(sorted({template for template, _ in VIEWS.values()} | {TEASER_TEMPLATE}))
         return renderer
 
-    def render_pages(self, job: "RenderJob") -> dict[str, str]:
-        """Render every page whose fingerprint changed; the fingerprints of all pages."""
+    def render_pages(self, job: "RenderJob") -> tuple[dict[str, str], dict[str, Shown]]:
+        """Render every page whose fingerprint changed; the fingerprint of every page and the
+        articles it shows."""
         outputs = job.outputs
         ranges = [(i, min(i + CHUNK_PAGES, len(outputs))) for i in range(0, len(outputs), CHUNK_PAGES)]
         fingerprints: list[str] = []
+        shown: list[Shown] = []
         written = 0
         with Progress("render", len(outputs), "pages", enabled=self.verbose) as progress:
-            for chunk_fingerprints, chunk_written in self._map_render(job, ranges):
+            for chunk_fingerprints, chunk_shown, chunk_written in self._map_render(job, ranges):
                 fingerprints += chunk_fingerprints
+                shown += chunk_shown
                 written += chunk_written
                 progress.update(len(fingerprints))
         self.report.counts["written"] = self.report.counts.get("written", 0) + written
-        return {o.path: fp for o, fp in zip(outputs, fingerprints)}
+        return ({o.path: fp for o, fp in zip(outputs, fingerprints)},
+                {o.path: s for o, s in zip(outputs, shown)})
 
     def _map_render(self, job: "RenderJob", ranges: list[tuple[int, int]]):
         """Results of `job` over `ranges`, in order, from worker processes when worthwhile."""
@@ -358,7 +351,7 @@ class SiteBuild:
 
     def render_extras(self, job: "RenderJob") -> dict[str, str]:
         """The feed, sitemap, robots.txt and 404.html."""
-        fingerprints, written = job.run(0, len(job.outputs))
+        fingerprints, _, written = job.run(0, len(job.outputs))
         self.report.counts["written"] = self.report.counts.get("written", 0) + written
         return {o.path: fp for o, fp in zip(job.outputs, fingerprints)}
 
@@ -446,18 +439,20 @@ class RenderJob:
     target: Path
     previous: dict[str, str]
 
-    def run(self, start: int, end: int) -> tuple[list[str], int]:
-        """The fingerprints of outputs[start:end] and how many files were written."""
-        fingerprints = []
+    def run(self, start: int, end: int) -> tuple[list[str], list[Shown], int]:
+        """The fingerprints of outputs[start:end], the articles each shows, and how many files
+        were written."""
+        fingerprints, shown = [], []
         written = 0
         for output in self.outputs[start:end]:
-            template, context = self.views.context(output)
+            template, context, articles = self.views.context_and_shown(output)
             fp = fingerprint(template, context)
             if self.previous.get(output.path) != fp:
                 write_new(self.target / output.path, self.renderer.render(template, context))
                 written += 1
             fingerprints.append(fp)
-        return fingerprints, written
+            shown.append(articles)
+        return fingerprints, shown, written
 
 
 # A render worker's job: set once per forked worker by the pool's initializer (multiprocessing
@@ -471,7 +466,7 @@ def _start_render_worker(job: RenderJob) -> None:
     _worker_job = job
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[str], int] | ArchiveError:
+def _render_range(bounds: tuple[int, int]) -> tuple[list[str], list[Shown], int] | ArchiveError:
     """Pool task: render one range; errors are returned so they arrive intact."""
     assert _worker_job is not None
     try:

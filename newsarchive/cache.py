@@ -21,7 +21,8 @@ from .archive import code_stamp
 from .content.load import CachedFile
 from .files import atomic_writer
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
+SHOWN_FILE = "shown.pickle"
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,17 @@ class BuildCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._write("state.pickle", state)
 
-    def save(self, state: BuildState, parses: dict[str, CachedFile]) -> None:
-        """Write both files (each atomically)."""
+    def load_shown(self) -> dict | None:
+        """What each output showed in the last build (output path -> views.Shown), if usable."""
+        shown = self._read(SHOWN_FILE)
+        return shown if isinstance(shown, dict) else None
+
+    def save(self, state: BuildState, parses: dict[str, CachedFile], shown: dict | None = None) -> None:
+        """Write the cache files (each atomically); `shown`: what each output showed."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        if shown is not None:
+            # apart from the state: read only when articles changed, not by every build
+            self._write(SHOWN_FILE, shown)
         # Rows of plain values: a third of the time of pickling the dataclasses themselves.
         self._write("content.pickle", (state.stamps.parse, {name: cached.row() for name, cached in parses.items()}))
         self._write("state.pickle", state)

@@ -3,6 +3,12 @@
 Templates only loop and test; everything they show is prepared here from the site model. A
 page's view is also its fingerprint: the incremental build re-renders a page only when the
 repr of its view changed.
+
+While a page's view is made, the articles it shows are recorded (`Views.shows`): every
+article it shows anything of (headline, summary, date, link …) and every article whose body it
+shows. Views reach articles only through the helpers that record them (`teaser`,
+`article_link`, `article_of`), so the incremental build learns from the last build which pages
+an edited article appears on, with no list of that kept by hand.
 """
 from __future__ import annotations
 
@@ -250,6 +256,14 @@ class FeedEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Shown:
+    """The articles (indices into the model) a page shows, and those whose body it shows."""
+
+    articles: tuple[int, ...]
+    bodies: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SitemapEntry:
     """One URL of the sitemap."""
 
@@ -268,6 +282,8 @@ class Views:
         # An article's teaser shows on several lists; made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
         self._sitemap: list[SitemapEntry] | None = None
+        self._shown: set[int] = set()     # articles the page being made shows (see shows)
+        self._bodies: set[int] = set()    # articles whose body it shows
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -275,6 +291,23 @@ class Views:
         """The template and the variables that render `output`."""
         template, method = VIEWS[output.kind]
         return template, method(self, output)
+
+    def context_and_shown(self, output: Output) -> tuple[str, dict[str, Any], Shown]:
+        """The template and variables of `output`, and the articles it shows."""
+        self._shown, self._bodies = set(), set()
+        template, context = self.context(output)
+        return template, context, Shown(tuple(sorted(self._shown)), tuple(sorted(self._bodies)))
+
+    def shows(self, index: int, body: bool = False) -> None:
+        """Record that the page being made shows the article at `index` (its body too)."""
+        self._shown.add(index)
+        if body:
+            self._bodies.add(index)
+
+    def article_of(self, index: int) -> SiteArticle:
+        """The article at `index`, recorded as shown."""
+        self.shows(index)
+        return self.model.articles[index]
 
     def _base(self, output: Output, meta: Meta, **values: Any) -> dict[str, Any]:
         """The variables every template gets, plus the page's own."""
@@ -293,6 +326,7 @@ class Views:
 
     def teaser(self, index: int) -> Teaser:
         """The list view of the article at `index`."""
+        self.shows(index)
         return self.teasers[index]
 
     def _make_teaser(self, entry: SiteArticle) -> Teaser:
@@ -338,7 +372,7 @@ class Views:
             scores.pop(other, None)
         me = entry.index
         best = sorted((-score, abs(other - me), other) for other, score in scores.items())[:RELATED]
-        return tuple(self.teasers[other] for _, _, other in best)
+        return tuple(self.teaser(other) for _, _, other in best)
 
     def pager(self, urls: tuple[str, ...], number: int) -> Pager:
         """Pagination for page `number` of the list pages at `urls`."""
@@ -384,7 +418,8 @@ class Views:
 
     def article(self, output: Output) -> dict[str, Any]:
         """An article page."""
-        entry = self.model.articles[output.ref]
+        entry = self.article_of(output.ref)
+        self.shows(output.ref, body=True)
         article = entry.article
         previous = following = None
         page_size = 0
@@ -395,9 +430,9 @@ class Views:
             at = members.index(entry.index)
             neighbours = members[max(0, at - 1):at] + members[at + 1:at + 2]
             if at > 0:
-                previous = self._article_link(members[at - 1])
+                previous = self.article_link(members[at - 1])
             if at + 1 < len(members):
-                following = self._article_link(members[at + 1])
+                following = self.article_link(members[at + 1])
         tags = tuple(Link(self.model.tags[i].name, self.model.tags[i].urls[0]) for i in entry.tags)
         rubric = None
         if entry.column is not None:
@@ -415,9 +450,9 @@ class Views:
                           og_type="article", published=article.date or "")
         return self._base(output, meta, article=view)
 
-    def _article_link(self, index: int) -> Link:
+    def article_link(self, index: int) -> Link:
         """A link to the article at `index`, labelled with its title."""
-        entry = self.model.articles[index]
+        entry = self.article_of(index)
         return Link(entry.article.title, entry.url)
 
     def news_page(self, output: Output) -> dict[str, Any]:
@@ -428,7 +463,7 @@ class Views:
                             tuple(self.teaser(i) for i in page.articles),
                             _page_nav(pages, output.ref - 1), _page_nav(pages, output.ref + 1))
         title = f"版面 {page.label}"
-        description = f"{title}：" + "；".join(self.model.articles[i].article.title for i in page.articles)
+        description = f"{title}：" + "；".join(self.article_of(i).article.title for i in page.articles)
         meta = self._meta(output, title, shorten(description, DESCRIPTION_CHARS), "", (Link(title, ""),))
         return self._base(output, meta, newspage=view)
 
@@ -504,7 +539,7 @@ class Views:
         latest = tuple(self.teaser(i) for i in range(min(len(model.articles),
                                                           model.config.paging.front_page_articles)))
         pages = tuple(PageSummary(p.label, p.url, display_date(p.date), len(p.articles),
-                                  tuple(self._article_link(i) for i in p.articles[:FRONT_PAGE_HEADLINES]))
+                                  tuple(self.article_link(i) for i in p.articles[:FRONT_PAGE_HEADLINES]))
                       for p in model.pages[:FRONT_PAGES])
         popular = sorted(model.tags, key=lambda g: (-len(g.articles), g.slug))[:POPULAR_TAGS]
         tags = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "") for g in popular)
@@ -616,42 +651,10 @@ def related_groups(model: SiteModel, entry: SiteArticle) -> list[tuple[Group, in
 
 def related_window(group: Group, index: int) -> tuple[int, ...]:
     """The members of `group` nearest in time to the article at `index` (itself included):
-    the related candidates it gives. Symmetric: b is in a's window if and only if a is in b's."""
+    the related candidates it gives."""
     members = group.articles
     at = bisect.bisect_left(members, index)
     return members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]
-
-
-def pages_showing(model: SiteModel, entry: SiteArticle) -> set[tuple[str, int, int]]:
-    """The pages (as output kind, ref and number) that show anything of the article at `entry`
-    other than through counts: its own page, the list pages it is on, its newspaper page and
-    the article pages next to it there, the front page, and every article page that may list
-    it as related (see related_window). The feed and the
-    sitemap are looked at in every build anyway.
-
-    Keep in step with the views: a view that starts showing an article elsewhere must be
-    added here, or incremental builds would leave that page stale (tests/test_incremental.py
-    compares them with full builds).
-    """
-    me = entry.index
-    per_page = max(1, model.config.paging.articles_per_page)
-    pages = {("article", me, 1), ("front", 0, 1)}
-    memberships = [("tags", entry.tags), ("districts", entry.districts),
-                   ("people", tuple(dict.fromkeys(person for _, person in entry.people))),
-                   ("columns", () if entry.column is None else (entry.column,))]
-    for section, indices in memberships:
-        groups = model.groups(section)
-        for i in indices:
-            pages.add((section, i, bisect.bisect_left(groups[i].articles, me) // per_page + 1))
-    for group, _ in related_groups(model, entry):
-        pages.update(("article", other, 1) for other in related_window(group, me))
-    if entry.page is not None:
-        pages.add(("page", entry.page, 1))
-        members = model.pages[entry.page].articles
-        at = members.index(me)
-        for other in members[max(0, at - 1): at + 2]:
-            pages.add(("article", other, 1))
-    return pages
 
 
 def _page_nav(pages: list[NewsPage], at: int) -> Link | None:
