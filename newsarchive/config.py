@@ -19,10 +19,11 @@ class Paging:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """The site's title, language, base URL and paging sizes."""
+    """The site's title, the newspaper it archives, language, base URL and paging sizes."""
 
     title: str = "报纸档案"
     description: str = ""
+    newspaper: str = ""           # 报纸名, for citations and schema.org; "" when not given
     language: str = "zh-CN"
     base_url: str = "http://localhost:8000/"
     paging: Paging = field(default_factory=Paging)
@@ -48,11 +49,12 @@ def load_config(path: Path) -> SiteConfig:
         cfg = SiteConfig(
             title=str(data.get("title", SiteConfig.title)),
             description=str(data.get("description", "")),
+            newspaper=str(data.get("newspaper", "")),
             language=str(data.get("language", "zh-CN")),
             base_url=str(data.get("base_url", SiteConfig.base_url)),
             paging=paging,
         )
     except (TypeError, ValueError) as exc:
         raise ArchiveError(f"bad setting: {exc}", path,
-                           hint="keys: title, description, language, base_url, [paging]") from exc
+                           hint="keys: title, description, newspaper, language, base_url, [paging]") from exc
     return cfg.with_base_url(cfg.base_url)
