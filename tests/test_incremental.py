@@ -12,7 +12,7 @@ import pytest
 
 from newsarchive import builder
 from newsarchive.render import THEME_DIR
-from site_support import REPO, build, copy_fixture_content, tree_bytes, tree_stats
+from site_support import REPO, build, copy_fixture_content, page_path, tree_bytes, tree_stats
 
 
 @pytest.fixture()
@@ -50,7 +50,7 @@ def test_editing_one_article_rewrites_only_the_pages_that_show_it(archive, tmp_p
     after = tree_stats(out)
     html_changed = {p for p in after if p.endswith(".html") and after[p] != before.get(p)}
     assert "articles/zhi-gong-tu-bu-huo-dong/index.html" in html_changed
-    assert "pages/004_c42b05819928b75e/index.html" in html_changed
+    assert page_path("004_c42b05819928b75e") in html_changed
     assert "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html" not in html_changed
     assert "districts/haidian/index.html" not in html_changed
     assert len(html_changed) < len([p for p in after if p.endswith(".html")]) / 2
@@ -138,7 +138,7 @@ def test_deleting_an_article_removes_its_pages(archive, tmp_path):
     assert report.ok and report.mode == "incremental" and report.counts["deleted"] > 0
     assert not (out / "articles/xss-test-article").exists()
     assert not (out / "people/zeng-zhi").exists()          # only credited there
-    assert not (out / "pages/002_8bc5961090bece20").exists()
+    assert not (out / page_path("002_8bc5961090bece20")).exists()
     assert not (out / "tags/song-wen-nuan").exists()
     assert tree_bytes(out) == fresh_build(content, tmp_path)
 
@@ -162,7 +162,7 @@ def test_page_metadata_change_is_picked_up(archive, tmp_path):
     edit(content / "pages.toml", 'name = "要闻"', 'name = "综合新闻"')
     report = build(content, out)
     assert report.ok and report.mode == "incremental"
-    assert "第3版 · 综合新闻" in (out / "pages/003_31f1b2df397274cc/index.html").read_text(encoding="utf-8")
+    assert "第3版 · 综合新闻" in (out / "pages/2024-11-20-3/index.html").read_text(encoding="utf-8")
     assert tree_bytes(out) == fresh_build(content, tmp_path)
 
 

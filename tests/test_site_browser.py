@@ -18,7 +18,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 PAGES = ["index.html", "articles/xss-test-article/index.html",
          "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html",
          "tags/zhi-gong-wen-hua/index.html", "districts/chaoyang/index.html",
-         "districts/index.html", "tags/index.html", "pages/003_31f1b2df397274cc/index.html"]
+         "districts/index.html", "tags/index.html", "pages/2024-11-20-3/index.html",
+         "editions/index.html", "editions/2024/index.html", "editions/2024-11-20/index.html"]
 VIEWPORTS = [(360, 740), (1280, 800)]
 
 pytestmark = pytest.mark.browser
