@@ -20,9 +20,9 @@ from .model import (UNDATED, Edition, Group, NewsPage, Output, SiteArticle, Site
 
 FRONT_PAGES = 6            # undated newspaper pages on the front page of an archive without dates
 POPULAR_TAGS = 15
-RELATED = 4
-DESCRIPTION_CHARS = 50     # meta and Open Graph descriptions
-TEASER_CHARS = 40          # the summary in list entries (two lines on a phone)
+RELATED = 3
+DESCRIPTION_CHARS = 40     # meta descriptions
+TEASER_CHARS = 26          # the summary in list entries (a line on a desktop, a line and a bit on a phone)
 RELATED_NEIGHBOURS = 8     # candidates taken from each shared group, either side in time
 HELPFUL_TITLE_CHARS = 12   # an edition lists a shorter headline with its subtitle (or kicker)
 CITED_AUTHORS = 3          # GB/T 7714-2015: at most three names, then 等
@@ -71,7 +71,6 @@ class Meta:
     nav: str                      # the header's current section: editions, tags, districts, people, search; "home" on the front page
     nav_is_index: bool            # the page is that section's own index (aria-current="page")
     breadcrumbs: tuple[Link, ...]
-    published: str                # ISO date or ""
     og_title: str                 # the page's own title: og:site_name names the site
 
 
@@ -138,8 +137,8 @@ class ArticleView:
     page: Link | None
     position: int
     page_size: int
-    previous: Link | None
-    next: Link | None
+    previous: Turn | None                      # 上一篇 on the same page
+    next: Turn | None
     related: tuple[Teaser, ...]                # shown as headlines
     citation: str                              # GB/T 7714-2015, newspaper form
     url: str                                   # absolute, cited with it
@@ -360,7 +359,6 @@ class SitemapEntry:
     """One URL of the sitemap."""
 
     url: str
-    lastmod: str
 
 
 class Views:
@@ -388,13 +386,12 @@ class Views:
         return {"root": Urls.root(output.path), "site": self.site, "meta": meta, **values}
 
     def _meta(self, output: Output, title: str, description: str, nav: str,
-              crumbs: tuple[Link, ...], og_type: str = "website", published: str = "",
-              nav_is_index: bool = False) -> Meta:
+              crumbs: tuple[Link, ...], og_type: str = "website", nav_is_index: bool = False) -> Meta:
         """Meta for a page under the site's title."""
         full_title = f"{title} - {self.site.title}" if title else self.site.title
         breadcrumbs = (Link("首页", Urls.front()), *crumbs) if crumbs else ()
         return Meta(full_title, description or self.site.description, self.urls.absolute(output.path),
-                    og_type, nav, nav_is_index, breadcrumbs, published, title or self.site.title)
+                    og_type, nav, nav_is_index, breadcrumbs, title or self.site.title)
 
     # --- pieces ---------------------------------------------------------------------------
 
@@ -437,6 +434,11 @@ class Views:
         """A link to the article at `index`, labelled with its title."""
         entry = self.model.articles[index]
         return Link(entry.article.title, entry.url)
+
+    def _article_turn(self, kind: str, index: int) -> Turn:
+        """A step to the article at `index` (上一篇, 下一篇), labelled with its title."""
+        entry = self.model.articles[index]
+        return Turn(kind, entry.article.title, entry.url)
 
     def _district_links(self, entry: SiteArticle) -> tuple[Link, ...]:
         """Links to the article's districts."""
@@ -484,15 +486,13 @@ class Views:
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title,
-            "url": self.urls.absolute(entry.url),
         }
         if article.subtitle:
             data["alternativeHeadline"] = article.subtitle
         if entry.edition is not None:
             edition = self.model.editions[entry.edition]
             data["datePublished"] = edition.date
-            data["isPartOf"] = {"@type": "PublicationIssue", "@id": self._issue_id(edition),
-                                "datePublished": edition.date}
+            data["isPartOf"] = {"@type": "PublicationIssue", "@id": self._issue_id(edition)}
         page = self._cited_page(entry)
         if page is not None and page.number is not None:
             data["printPage"] = str(page.number)
@@ -500,8 +500,6 @@ class Views:
         if entry.people:
             data["author"] = [{"@type": "Person", "name": people[i].name}
                               for i in dict.fromkeys(i for _, i in entry.people)]
-        if article.rubric:
-            data["articleSection"] = article.rubric
         if article.districts:
             data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
         if article.source:
@@ -598,9 +596,9 @@ class Views:
             at = members.index(entry.index)
             neighbours = members[max(0, at - 1):at] + members[at + 1:at + 2]
             if at > 0:
-                previous = self._article_link(members[at - 1])
+                previous = self._article_turn("上一篇", members[at - 1])
             if at + 1 < len(members):
-                following = self._article_link(members[at + 1])
+                following = self._article_turn("下一篇", members[at + 1])
             page_link = Link(page.label, page.url)
         edition = self.model.editions[entry.edition] if entry.edition is not None else None
         if page is not None and (edition is None or page.edition == entry.edition):
@@ -622,7 +620,7 @@ class Views:
             Body(article.paragraphs, article.content_hash), self.jsonld(entry))
         description = shorten(article.summary, DESCRIPTION_CHARS)
         meta = self._meta(output, article.title, description, "", (*crumbs, Link(article.title, "")),
-                          og_type="article", published=iso)
+                          og_type="article")
         return self._base(output, meta, article=view)
 
     def news_page(self, output: Output) -> dict[str, Any]:
@@ -689,7 +687,7 @@ class Views:
         description = f"{display_date(edition.date)}的报纸：" + "；".join(
             pages[p].label for p in edition.pages)
         meta = self._meta(output, display_date(edition.date), shorten(description, DESCRIPTION_CHARS),
-                          "editions", self._date_crumbs(edition, current=True), published=edition.date)
+                          "editions", self._date_crumbs(edition, current=True))
         return self._base(output, meta, edition=view)
 
     def year(self, output: Output) -> dict[str, Any]:
@@ -856,10 +854,8 @@ class Views:
         for output in outputs:
             if output.kind == "search":
                 continue
-            lastmod = ""
-            if output.kind == "article":
-                lastmod = self.model.articles[output.ref].article.date or ""
-            entries.append(SitemapEntry(self.urls.absolute(output.path), lastmod))
+            # No lastmod: an article's date is when it was printed, not when its page changed.
+            entries.append(SitemapEntry(self.urls.absolute(output.path)))
         return entries
 
     def sitemap(self, output: Output) -> dict[str, Any]:
