@@ -181,7 +181,7 @@ class ListingView:
 class NewsPageView:
     """One newspaper page with its articles in printed order."""
 
-    issue: Link | None            # its date, linked to its edition
+    issue: Link                   # its date linked to its edition, or 未注明日期 to the undated pages
     label: str
     teasers: tuple[Teaser, ...]
     previous: Turn | None         # 上一版, or 上一期 at the edition's first page
@@ -628,12 +628,12 @@ class Views:
         at its ends lead to the neighbouring editions."""
         model = self.model
         page = model.pages[output.ref]
-        issue = None
         if page.edition is not None:
             edition = model.editions[page.edition]
             issue = Link(display_date(edition.date), edition.url)
             order = edition.pages
         else:
+            issue = Link(UNDATED, Urls.editions() + "#undated")
             order = model.undated
         at = order.index(output.ref)
         previous = self._page_turn("上一版", order[at - 1]) if at > 0 else None

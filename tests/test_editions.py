@@ -246,7 +246,7 @@ def test_previous_and_next_page_stay_in_the_edition_and_then_name_the_issue(date
 
 def test_undated_pages_step_among_themselves(dated):
     pages = {text_of(parse(p).find(".//h1")): p for p in (dated / "pages").glob("*/index.html")}
-    first, second = pages["版面1"], pages["版面2"]
+    first, second = pages["未注明日期 版面1"], pages["未注明日期 版面2"]
     assert turns(parse(first)) == {"下一版": ("版面2", "../../" + second.relative_to(dated).as_posix())}
     assert turns(parse(second)) == {"上一版": ("版面1", "../../" + first.relative_to(dated).as_posix())}
 

@@ -131,8 +131,8 @@ def test_undated_pages_are_reached_from_the_back_issue_index(browser, served, wi
     link.click()
     page.wait_for_load_state("load")
     walk.check()
-    assert page.inner_text("h1") == "版面1"
+    assert page.inner_text("h1") == "未注明日期 版面1"
     walk.click("nav.neighbours a[rel=next]", "/index.html")
-    assert page.inner_text("h1") == "版面2"
+    assert page.inner_text("h1") == "未注明日期 版面2"
     walk.click(".breadcrumbs a:text-is('未注明日期')", "editions/index.html#undated")
     page.close()
