@@ -131,6 +131,7 @@ class NewsPage:
     anchor: str                         # the id of its section on its edition's page
     articles: tuple[int, ...]           # indices into SiteModel.articles, by position
     edition: int | None                 # index into SiteModel.editions
+    place: int                          # its place in its edition's pages (or among the undated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,9 +313,10 @@ def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
     edition_of = {day: e for e, day in enumerate(days)}
     names = _page_names(stems, infos, by_day, undated, [ordered[members[s][0]].title for s in stems],
                         [len(members[s]) for s in stems])
+    place = {p: at for order in (*by_day.values(), undated) for at, p in enumerate(order)}
     pages = [NewsPage(stem, label, short, title, info.date, info.number, Urls.page(page_key(stem, info)),
-                      anchor, tuple(members[stem]), edition_of.get(info.date) if info.date else None)
-             for stem, info, (label, short, title, anchor) in zip(stems, infos, names)]
+                      anchor, tuple(members[stem]), edition_of.get(info.date) if info.date else None, place[p])
+             for p, (stem, info, (label, short, title, anchor)) in enumerate(zip(stems, infos, names))]
     others: dict[str, list[int]] = {}
     page_of = {stem: p for p, stem in enumerate(stems)}
     for i, article in enumerate(ordered):

@@ -635,7 +635,7 @@ class Views:
         else:
             issue = Link(UNDATED, Urls.editions() + "#undated")
             order = model.undated
-        at = order.index(output.ref)
+        at = page.place
         previous = self._page_turn("上一版", order[at - 1]) if at > 0 else None
         following = self._page_turn("下一版", order[at + 1]) if at + 1 < len(order) else None
         if page.edition is not None:
@@ -957,8 +957,7 @@ def pages_showing(model: SiteModel, entry: SiteArticle) -> set[tuple[str, int, i
         if page.edition is None and at == 0:
             pages.add(("editions-index", 0, 1))
             order = model.undated
-            place = order.index(entry.page)
-            pages.update(("page", p, 1) for p in order[max(0, place - 1): place + 2])
+            pages.update(("page", p, 1) for p in order[max(0, page.place - 1): page.place + 2])
     return pages
 
 
