@@ -137,8 +137,8 @@ class ArticleView:
     page: Link | None
     position: int
     page_size: int
-    previous: Turn | None                      # 上一篇 on the same page
-    next: Turn | None
+    previous: Link | None                      # 上一篇 on the same page
+    next: Link | None
     related: tuple[Teaser, ...]                # shown as headlines
     citation: str                              # GB/T 7714-2015, newspaper form
     url: str                                   # absolute, cited with it
@@ -370,8 +370,11 @@ class Views:
         config = model.config
         self.site = SiteInfo(config.title, config.description, config.base_url, config.language,
                              has_feed(model))
-        # An article's teaser shows on several lists; made once here, before workers fork.
+        # An article's teaser shows on several lists, an edition's date on all its articles:
+        # made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
+        self.issue_links = [Link(display_date(e.date), e.url) for e in model.editions]
+        self.issue_crumbs = [self._date_crumbs(e) for e in model.editions]
         self._sitemap: list[SitemapEntry] | None = None
 
     # --- dispatch -------------------------------------------------------------------------
@@ -434,11 +437,6 @@ class Views:
         """A link to the article at `index`, labelled with its title."""
         entry = self.model.articles[index]
         return Link(entry.article.title, entry.url)
-
-    def _article_turn(self, kind: str, index: int) -> Turn:
-        """A step to the article at `index` (上一篇, 下一篇), labelled with its title."""
-        entry = self.model.articles[index]
-        return Turn(kind, entry.article.title, entry.url)
 
     def _district_links(self, entry: SiteArticle) -> tuple[Link, ...]:
         """Links to the article's districts."""
@@ -538,7 +536,7 @@ class Views:
     def _page_crumbs(self, page: NewsPage, current: bool = False) -> tuple[Link, ...]:
         """The way down to a newspaper page: its date, or 未注明日期, then 第3版."""
         if page.edition is not None:
-            up = self._date_crumbs(self.model.editions[page.edition])
+            up = self.issue_crumbs[page.edition]
         else:
             up = (Link(UNDATED, Urls.editions() + "#undated"),)
         return (*up, Link(page.short, "" if current else page.url))
@@ -596,15 +594,15 @@ class Views:
             at = members.index(entry.index)
             neighbours = members[max(0, at - 1):at] + members[at + 1:at + 2]
             if at > 0:
-                previous = self._article_turn("上一篇", members[at - 1])
+                previous = self._article_link(members[at - 1])
             if at + 1 < len(members):
-                following = self._article_turn("下一篇", members[at + 1])
+                following = self._article_link(members[at + 1])
             page_link = Link(page.label, page.url)
         edition = self.model.editions[entry.edition] if entry.edition is not None else None
         if page is not None and (edition is None or page.edition == entry.edition):
             crumbs = self._page_crumbs(page)
         elif edition is not None:
-            crumbs = self._date_crumbs(edition)
+            crumbs = self.issue_crumbs[entry.edition]
         tags = tuple(Link(self.model.tags[i].name, self.model.tags[i].urls[0]) for i in entry.tags)
         rubric = None
         if entry.column is not None:
@@ -613,7 +611,7 @@ class Views:
         iso = edition.date if edition else ""
         view = ArticleView(
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
-            iso, Link(display_date(iso), edition.url) if edition else None,
+            iso, self.issue_links[entry.edition] if edition else None,
             self._bylines(entry), article.source, self._district_links(entry), tags, page_link,
             article.position, page_size, previous, following, self.related(entry, neighbours),
             self.citation(entry), self.urls.absolute(entry.url),
