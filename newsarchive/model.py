@@ -317,8 +317,15 @@ def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
     pages = [NewsPage(stem, label, short, title, info.date, info.number, Urls.page(page_key(stem, info)),
                       anchor, tuple(members[stem]), edition_of.get(info.date) if info.date else None, place[p])
              for p, (stem, info, (label, short, title, anchor)) in enumerate(zip(stems, infos, names))]
+    return pages, _editions(ordered, days, by_day, pages, infos), tuple(undated)
+
+
+def _editions(ordered: list[Article], days: list[str], by_day: dict[str, list[int]],
+              pages: list[NewsPage], infos: list[PageInfo]) -> list[Edition]:
+    """One edition per day (newest first): its pages, and its articles on none of them (an
+    article on no page, or dated apart from its page)."""
     others: dict[str, list[int]] = {}
-    page_of = {stem: p for p, stem in enumerate(stems)}
+    page_of = {page.stem: p for p, page in enumerate(pages)}
     for i, article in enumerate(ordered):
         p = page_of.get(article.page)
         day = issue_date(article, pages[p] if p is not None else None)
@@ -330,7 +337,7 @@ def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
         issue = next((infos[p].issue for p in day_pages if infos[p].issue is not None), None)
         count = sum(len(pages[p].articles) for p in day_pages) + len(others.get(day, ()))
         editions.append(Edition(day, Urls.edition(day), day_pages, tuple(others.get(day, ())), issue, count))
-    return pages, editions, tuple(undated)
+    return editions
 
 
 def _check_page_numbers(day_pages: list[int], infos: list[PageInfo], stems: list[str]) -> None:
