@@ -22,7 +22,7 @@ from newsarchive.ingest.pipeline import run_ingest
 from newsarchive.model import build_model
 from newsarchive.views import gbt7714_newspaper
 from newsarchive.vocab import Vocabulary
-from site_support import FIXTURE_CONTENT, REPO, build, fixture_config
+from site_support import FIXTURE_CONTENT, REPO, build
 
 SEED_STEMS = sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
 
