@@ -254,6 +254,7 @@ class YearEntry:
     editions: int                 # for the undated pages: how many pages
     articles: int
     undated: bool
+    months: tuple[Link, ...]      # the months with editions, linked to their calendars
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,12 +569,16 @@ class Views:
 
     def year_entries(self) -> tuple[YearEntry, ...]:
         """The years with their editions and articles, and the undated pages."""
-        entries = [YearEntry(f"{y.year}年", y.url, len(y.editions), y.article_count, False)
-                   for y in self.model.years]
+        editions = self.model.editions
+        entries = []
+        for y in self.model.years:
+            months = sorted({int(editions[e].date[5:7]) for e in y.editions})
+            entries.append(YearEntry(f"{y.year}年", y.url, len(y.editions), y.article_count, False,
+                                     tuple(Link(f"{m}月", Urls.month(y.year, m)) for m in months)))
         if self.model.undated:
             pages = self.model.pages
             entries.append(YearEntry(UNDATED, Urls.editions() + "#undated", len(self.model.undated),
-                                     sum(len(pages[p].articles) for p in self.model.undated), True))
+                                     sum(len(pages[p].articles) for p in self.model.undated), True, ()))
         return tuple(entries)
 
     # --- pages ----------------------------------------------------------------------------

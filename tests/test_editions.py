@@ -157,11 +157,14 @@ def test_every_newspaper_page_title_is_unique_and_carries_its_date(dated):
 
 def test_back_issue_index_lists_the_years_with_counts_and_the_undated_pages(dated):
     tree = parse(dated / "editions/index.html")
-    years = [(text_of(li.find("a")), li.find("a").get("href"), text_of(li.find("span")))
-             for li in tree.findall(".//ul[@class='year-list']/li")]
+    items = tree.findall(".//ul[@class='year-list year-list-full']/li")
+    years = [(text_of(li.find("a")), li.find("a").get("href"), text_of(li.find("span"))) for li in items]
     assert years == [("2021年", "../editions/2021/index.html", "3期 · 8篇"),
                      ("2020年", "../editions/2020/index.html", "2期 · 5篇"),
                      ("未注明日期", "../editions/index.html#undated", "2个版面 · 3篇")]
+    months = [[(text_of(a), a.get("href")) for a in li.findall("span[@class='months']/a")] for li in items]
+    assert months == [[("1月", "../editions/2021/index.html#2021-01"), ("2月", "../editions/2021/index.html#2021-02")],
+                      [("12月", "../editions/2020/index.html#2020-12")], []]
     undated = [text_of(a) for a in tree.findall(".//section[@id='undated']//li/a")]
     assert undated == ["未注明日期 版面1：无日期版面上的头条报道等", "未注明日期 版面2：无日期版面上的第二篇报道"]
 
