@@ -811,6 +811,35 @@ def dir_stats(root: Path) -> tuple[int, int]:
     return files, size
 
 
+def page_kind(path: str) -> str:
+    """The kind of page a file of site/ is, from its path (see the URL table in README.md)."""
+    parts = path.split("/")
+    top = parts[0] if len(parts) > 1 else ""
+    if top == "editions":
+        if len(parts) == 2:
+            return "back-issue index"
+        return "edition" if "-" in parts[1] else "year"
+    if top in ("tags", "districts", "people", "columns"):
+        return "list page" if len(parts) > 2 else "A-Z index"
+    return {"articles": "article", "pages": "newspaper page", "search": "search",
+            "static": "static"}.get(top, "front page" if path == "index.html" else "other")
+
+
+def kind_report(root: Path, articles: int) -> list[str]:
+    """Files and bytes of site/ per kind of page, with bytes per file and per article."""
+    totals: dict[str, list[int]] = {}
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            full = os.path.join(dirpath, name)
+            kind = totals.setdefault(page_kind(os.path.relpath(full, root).replace(os.sep, "/")), [0, 0])
+            kind[0] += 1
+            kind[1] += os.path.getsize(full)
+    lines = [f"  {'kind':<18} {'files':>7} {'bytes':>13} {'per file':>9} {'per article':>12}"]
+    for kind, (files, size) in sorted(totals.items(), key=lambda item: -item[1][1]):
+        lines.append(f"  {kind:<18} {files:>7,} {size:>13,} {size // files:>9,} {size / max(1, articles):>12,.0f}")
+    return lines
+
+
 def pages_artifact_bytes(root: Path) -> int | None:
     """The size of `root` packed as GitHub Pages deploys it: actions/upload-pages-artifact
     tars the folder and the artifact upload deflates it (gzip -6 here); None without tar/gzip."""
@@ -966,6 +995,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = stage("build (full, no cache)", build)
             if ok:
                 site_files, site_bytes = dir_stats(out)
+                kinds = kind_report(out, len(plans))
                 artifact_bytes = pages_artifact_bytes(out) if args.artifact else None
                 search_lines = search_report(out / "search")
                 ok = stage("build (no change)", build)
@@ -988,6 +1018,7 @@ def main(argv: list[str] | None = None) -> int:
         if do_build and len(results) > 1 and results[1].status == 0:
             print(f"site/: {site_files:,} files, {site_bytes:,} bytes = {site_bytes / GIB:.3f} GiB "
                   f"({site_bytes / max(1, args.articles):,.0f} bytes per article)")
+            print("\n".join(kinds))
             if artifact_bytes is not None:
                 print(f"  as a GitHub Pages artifact (tar, gzip -6): {artifact_bytes:,} bytes = "
                       f"{artifact_bytes / GIB:.3f} GiB (actions/deploy-pages warns above 1 GiB)")

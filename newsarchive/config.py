@@ -23,10 +23,11 @@ class Paging:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """The site's title, language, base URL, theme and paging sizes."""
+    """The site's title, the newspaper it archives, language, base URL, theme and paging sizes."""
 
     title: str = "报纸档案"
     description: str = ""
+    newspaper: str = ""          # 报纸名, for citations and schema.org; "" when not given
     language: str = "zh-CN"
     base_url: str = "http://localhost:8000/"
     theme: str = ""              # an engine theme's name or a theme folder (relative to the archive)

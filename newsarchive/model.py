@@ -10,16 +10,23 @@ stem, then position on the page. `SiteArticle.index` is the place in that list (
 """
 from __future__ import annotations
 
+import calendar
+import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 
 from .config import SiteConfig
 from .content.article import Article
-from .content.pages import PageInfo
+from .content.pages import PAGES_FILE, PageInfo, known_page_info
 from .errors import ArchiveError
 from .text.slugs import person_slug, pinyin_slug, unique_slugs
 from .vocab import Vocabulary
+
+UNDATED = "未注明日期"                 # how pages and articles without a known date are labelled
+_LEADING_NUMBER = re.compile(r"\d+")
+
 
 class Urls:
     """The path→URL rule: where each kind of page lives, relative and absolute."""
@@ -38,9 +45,29 @@ class Urls:
         return f"articles/{slug}/index.html"
 
     @staticmethod
-    def page(stem: str) -> str:
-        """One newspaper page."""
-        return f"pages/{stem}/index.html"
+    def page(key: str) -> str:
+        """One newspaper page (see page_key)."""
+        return f"pages/{key}/index.html"
+
+    @staticmethod
+    def editions() -> str:
+        """The back-issue index (往期): the years, and the undated pages."""
+        return "editions/index.html"
+
+    @staticmethod
+    def year(year: int) -> str:
+        """One year's twelve month calendars."""
+        return f"editions/{year}/index.html"
+
+    @staticmethod
+    def month(year: int, month: int) -> str:
+        """One month's calendar on its year's page."""
+        return f"editions/{year}/index.html#{month_id(year, month)}"
+
+    @staticmethod
+    def edition(iso_date: str) -> str:
+        """One day's edition."""
+        return f"editions/{iso_date}/index.html"
 
     @staticmethod
     def section_index(section: str) -> str:
@@ -79,6 +106,7 @@ class SiteArticle:
     index: int                          # place in the newest-first list
     url: str
     page: int | None                    # index into SiteModel.pages
+    edition: int | None                 # index into SiteModel.editions: the issue of its date
     people: tuple[tuple[str, int], ...]  # (role label, index into SiteModel.people)
     districts: tuple[int, ...]          # indices into SiteModel.districts
     tags: tuple[int, ...]               # indices into SiteModel.tags
@@ -87,13 +115,45 @@ class SiteArticle:
 
 @dataclass(frozen=True, slots=True)
 class NewsPage:
-    """One printed newspaper page (版面) and its articles in printed order."""
+    """One printed newspaper page (版面) and its articles in printed order.
+
+    Readers never see its stem: a dated page is named by its date, 版次 and 版名; a page without
+    版次 by its place among its edition's unnumbered pages (版面2); an undated page by its place
+    among the undated pages and its first headline (see _page_names)."""
 
     stem: str
-    label: str
+    label: str                          # within its edition: 第3版 · 区县工会, 版面2
+    short: str                          # 第3版, 版面2 (breadcrumbs)
+    title: str                          # unique in the archive: 2021年3月12日 第3版 · 区县工会
     date: str | None
+    number: int | None                  # 版次
     url: str
+    anchor: str                         # the id of its section on its edition's page
     articles: tuple[int, ...]           # indices into SiteModel.articles, by position
+    edition: int | None                 # index into SiteModel.editions
+    place: int                          # its place in its edition's pages (or among the undated)
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One day's paper (期): its pages in 版次 order, and the day's articles on none of them."""
+
+    date: str                           # ISO date
+    url: str
+    pages: tuple[int, ...]              # indices into SiteModel.pages: by 版次, unnumbered last
+    others: tuple[int, ...]             # articles of this date not on one of its pages, list order
+    issue: int | None                   # 期号, when pages.toml gives it
+    article_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """The editions of one year."""
+
+    year: int
+    url: str
+    editions: tuple[int, ...]           # indices into SiteModel.editions, newest first
+    article_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +191,10 @@ class SiteModel:
     people: list[Group]
     columns: list[Group]
     newest_date: str | None
+    editions: list[Edition]             # newest first
+    years: list[Year]                   # newest first
+    undated: tuple[int, ...]            # the undated newspaper pages, in their order
+    edition_dates: dict[str, int]       # ISO date -> index into editions
     _outputs: list[Output] | None = field(default=None, repr=False, compare=False)
 
     def outputs(self) -> list[Output]:
@@ -145,6 +209,9 @@ class SiteModel:
                Output(Urls.search(), "search", origin="the search page")]
         out += [Output(a.url, "article", a.index, origin=a.article.path) for a in self.articles]
         out += [Output(p.url, "page", i, origin=f"newspaper page {p.stem}") for i, p in enumerate(self.pages)]
+        out.append(Output(Urls.editions(), "editions-index", origin="the back-issue index"))
+        out += [Output(y.url, "year", i, origin=f"the year {y.year}") for i, y in enumerate(self.years)]
+        out += [Output(e.url, "edition", i, origin=f"the edition of {e.date}") for i, e in enumerate(self.editions)]
         for section, groups in self.taxonomies():
             if section != "columns":  # DESIGN's table has no columns/ index page
                 out.append(Output(Urls.section_index(section), f"{section}-index",
@@ -172,12 +239,15 @@ def list_key(article: Article) -> tuple:
 
 def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
                 page_info: dict[str, PageInfo] | None = None) -> SiteModel:
-    """Place every article in the site and compute all groups and URLs."""
+    """Place every article in the site and compute all groups, editions and URLs.
+
+    Raises ArchiveError when two newspaper pages claim the same date and 版次."""
     urls = Urls(config.base_url)
     ordered = sorted(articles, key=list_key)
     per_page = max(1, config.paging.articles_per_page)
-    pages = _news_pages(ordered, page_info or {})
+    pages, editions, undated = _news_pages(ordered, page_info or {})
     page_index = {p.stem: i for i, p in enumerate(pages)}
+    edition_index = {e.date: i for i, e in enumerate(editions)}
     district_groups = _fixed_groups("districts", [(d.name, d.slug) for d in vocab.districts], ordered,
                                     lambda a: a.districts, per_page)
     tag_groups = _fixed_groups("tags", sorted(((t.term, t.slug) for t in vocab.tags), key=lambda t: t[1]),
@@ -189,42 +259,165 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     tag_index = {g.name: i for i, g in enumerate(tag_groups)}
     person_index = {g.name: i for i, g in enumerate(people_groups)}
     column_index = {g.name: i for i, g in enumerate(column_groups)}
-    site_articles = [
-        SiteArticle(
-            article=a, index=i, url=Urls.article(a.slug),
-            page=page_index.get(a.page),
+    site_articles = []
+    for i, a in enumerate(ordered):
+        page = page_index.get(a.page)
+        day = issue_date(a, pages[page] if page is not None else None)
+        site_articles.append(SiteArticle(
+            article=a, index=i, url=Urls.article(a.slug), page=page,
+            edition=edition_index[day] if day else None,
             people=tuple((role, person_index[name]) for role, names in a.credits() for name in names),
             districts=tuple(district_index[d] for d in a.districts),
             tags=tuple(tag_index[t] for t in a.tags),
-            column=column_index.get(a.rubric))
-        for i, a in enumerate(ordered)]
+            column=column_index.get(a.rubric)))
     newest = next((a.date for a in ordered if a.date), None)
     return SiteModel(config, urls, site_articles, pages, tag_groups, district_groups,
-                     people_groups, column_groups, newest)
+                     people_groups, column_groups, newest, editions, _years(editions), undated,
+                     edition_index)
 
 
-def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]) -> list[NewsPage]:
-    """The newspaper pages in list order (order of their first article), articles by position."""
+def issue_date(article: Article, page: "NewsPage | None") -> str | None:
+    """The date of the issue an article is in: its own date, else its page's; None if unknown."""
+    return article.date or (page.date if page is not None else None)
+
+
+def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
+                ) -> tuple[list[NewsPage], list[Edition], tuple[int, ...]]:
+    """The newspaper pages in list order (order of their first article), articles by position;
+    the editions, newest first; and the undated pages in their order."""
     members: dict[str, list[int]] = {}
     for i, article in enumerate(ordered):
         if article.page:
             members.setdefault(article.page, []).append(i)
-    pages = []
+    infos: list[PageInfo] = []
     for stem, indices in members.items():
         indices.sort(key=lambda i: (ordered[i].position, ordered[i].slug))
-        info = page_info.get(stem)
+        info = known_page_info(stem, page_info)
         day = (info.date if info else None) or next((ordered[i].date for i in indices if ordered[i].date), None)
-        pages.append(NewsPage(stem, page_label(stem, info), day, Urls.page(stem), tuple(indices)))
-    return pages
+        infos.append(PageInfo(day, info.number if info else None, info.name if info else None,
+                              info.issue if info else None))
+    stems = list(members)
+    # Each day's pages in 版次 order; the undated ones by the number their stem starts with.
+    by_day: dict[str, list[int]] = {}
+    undated: list[int] = []
+    for p, info in enumerate(infos):
+        if info.date:
+            by_day.setdefault(info.date, []).append(p)
+        else:
+            undated.append(p)
+    for day_pages in by_day.values():
+        day_pages.sort(key=lambda p: (infos[p].number is None, infos[p].number or 0, stems[p]))
+        _check_page_numbers(day_pages, infos, stems)
+    undated.sort(key=lambda p: undated_order(stems[p]))
+    days = sorted(set(by_day) | {a.date for a in ordered if a.date}, reverse=True)
+    edition_of = {day: e for e, day in enumerate(days)}
+    names = _page_names(stems, infos, by_day, undated, [ordered[members[s][0]].title for s in stems],
+                        [len(members[s]) for s in stems])
+    place = {p: at for order in (*by_day.values(), undated) for at, p in enumerate(order)}
+    pages = [NewsPage(stem, label, short, title, info.date, info.number, Urls.page(page_key(stem, info)),
+                      anchor, tuple(members[stem]), edition_of.get(info.date) if info.date else None, place[p])
+             for p, (stem, info, (label, short, title, anchor)) in enumerate(zip(stems, infos, names))]
+    return pages, _editions(ordered, days, by_day, pages, infos), tuple(undated)
 
 
-def page_label(stem: str, info: PageInfo | None) -> str:
-    """How a newspaper page is named: 第3版 · 要闻 from pages.toml, else its stem."""
-    if info is None or (info.number is None and not info.name):
-        return stem
-    if info.number is None:
-        return str(info.name)
-    return f"第{info.number}版 · {info.name}" if info.name else f"第{info.number}版"
+def _editions(ordered: list[Article], days: list[str], by_day: dict[str, list[int]],
+              pages: list[NewsPage], infos: list[PageInfo]) -> list[Edition]:
+    """One edition per day (newest first): its pages, and its articles on none of them (an
+    article on no page, or dated apart from its page)."""
+    others: dict[str, list[int]] = {}
+    page_of = {page.stem: p for p, page in enumerate(pages)}
+    for i, article in enumerate(ordered):
+        p = page_of.get(article.page)
+        day = issue_date(article, pages[p] if p is not None else None)
+        if day and (p is None or pages[p].date != day):
+            others.setdefault(day, []).append(i)
+    editions = []
+    for day in days:
+        day_pages = tuple(by_day.get(day, ()))
+        issue = next((infos[p].issue for p in day_pages if infos[p].issue is not None), None)
+        count = sum(len(pages[p].articles) for p in day_pages) + len(others.get(day, ()))
+        editions.append(Edition(day, Urls.edition(day), day_pages, tuple(others.get(day, ())), issue, count))
+    return editions
+
+
+def _check_page_numbers(day_pages: list[int], infos: list[PageInfo], stems: list[str]) -> None:
+    """Refuse two pages of one day with one 版次: they could not be told apart."""
+    for a, b in zip(day_pages, day_pages[1:]):
+        if infos[a].number is not None and infos[a].number == infos[b].number:
+            raise ArchiveError(
+                f"newspaper pages {stems[a]} and {stems[b]} are both "
+                f"{display_date(infos[a].date)} 第{infos[a].number}版", PAGES_FILE,
+                hint="give each page of a day its own number (版次) in pages.toml, or fix the date")
+
+
+def undated_order(stem: str) -> tuple:
+    """Where an undated page stands among the undated: by the number its stem starts with
+    (003_31f1… before 004_c42b…), else after those, by stem."""
+    match = _LEADING_NUMBER.match(stem)
+    return (0, int(match[0]), stem) if match else (1, 0, stem)
+
+
+def page_key(stem: str, info: PageInfo) -> str:
+    """A newspaper page's URL segment: `2021-03-12-3` when its date and 版次 are known, else a
+    digest of its stem (stems are file names, never shown to readers)."""
+    if info.date and info.number is not None:
+        return f"{info.date}-{info.number}"
+    return hashlib.blake2b(stem.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _page_names(stems: list[str], infos: list[PageInfo], by_day: dict[str, list[int]],
+                undated: list[int], first_titles: list[str], sizes: list[int]) -> list[tuple[str, str, str, str]]:
+    """(label, short label, title, anchor) of every page.
+
+    Numbered pages are 第N版; a page without 版次 is 版面K, K its place among the unnumbered
+    pages of its day (or among the undated pages). The title adds the date, or for an undated
+    page 未注明日期 and its first headline, and so is unique in the archive."""
+    names: list[tuple[str, str, str, str]] = [("", "", "", "")] * len(stems)
+    for day, day_pages in by_day.items():
+        rank = 0
+        for p in day_pages:
+            info = infos[p]
+            if info.number is not None:
+                short, anchor = f"第{info.number}版", f"p{info.number}"
+            else:
+                rank += 1
+                short, anchor = f"版面{rank}", f"u{rank}"
+            label = f"{short} · {info.name}" if info.name else short
+            names[p] = (label, short, f"{display_date(day)} {label}", anchor)
+    for rank, p in enumerate(undated, start=1):
+        short = f"版面{rank}"
+        label = f"{short} · {infos[p].name}" if infos[p].name else short
+        lead = first_titles[p] + ("等" if sizes[p] > 1 else "")
+        names[p] = (label, short, f"{UNDATED} {label}：{lead}", f"u{rank}")
+    return names
+
+
+def _years(editions: list[Edition]) -> list[Year]:
+    """The years that have editions, newest first."""
+    members: dict[int, list[int]] = {}
+    for e, edition in enumerate(editions):
+        members.setdefault(int(edition.date[:4]), []).append(e)
+    return [Year(year, Urls.year(year), tuple(found), sum(editions[e].article_count for e in found))
+            for year, found in members.items()]
+
+
+def month_id(year: int, month: int) -> str:
+    """The id of a month's calendar on its year's page."""
+    return f"{year}-{month:02d}"
+
+
+def calendar_weeks(year: int, month: int) -> list[list[int]]:
+    """A month as weeks of seven day numbers, Monday first; 0 where a week reaches into
+    another month."""
+    return calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
+
+
+def display_date(iso: str | None) -> str:
+    """A date as Chinese readers write it: 2024年11月20日."""
+    if not iso:
+        return ""
+    day = Date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _paged_urls(section: str, slug: str, count: int, per_page: int) -> tuple[str, ...]:

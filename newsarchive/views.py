@@ -21,16 +21,19 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content.markdown import render_body
-from .model import Group, NewsPage, Output, SiteArticle, SiteModel, Urls
+from .model import (UNDATED, Edition, Group, NewsPage, Output, SiteArticle, SiteModel, Urls,
+                    calendar_weeks, display_date, month_id)
 
-FRONT_PAGES = 6            # newspaper pages on the front page
-FRONT_PAGE_HEADLINES = 6   # headlines listed under each of them
+FRONT_PAGES = 6            # undated newspaper pages on the front page of an archive without dates
 POPULAR_TAGS = 15
-RELATED = 4
-DESCRIPTION_CHARS = 50     # meta and Open Graph descriptions
-TEASER_CHARS = 40          # the summary in list entries (two lines on a phone)
+RELATED = 3
+DESCRIPTION_CHARS = 40     # meta descriptions
+TEASER_CHARS = 26          # the summary in list entries (a line on a desktop, a line and a bit on a phone)
 RELATED_NEIGHBOURS = 8     # candidates taken from each shared group, either side in time
+HELPFUL_TITLE_CHARS = 12   # an edition lists a shorter headline with its subtitle (or kicker)
+CITED_AUTHORS = 3          # GB/T 7714-2015: at most three names, then 等
 SECTION_NAMES = {"tags": "标签", "districts": "地区", "people": "人物", "columns": "栏目"}
+WEEKDAYS = "一二三四五六日"
 SITEMAP_URLS = 50_000      # the sitemap protocol's limit per file
 
 
@@ -43,6 +46,16 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """A step to a neighbouring page or issue: what kind of step it is (上一版, 下一期 …),
+    where it leads and what is there."""
+
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """The site-wide settings templates show."""
 
@@ -50,6 +63,7 @@ class SiteInfo:
     description: str
     base_url: str
     language: str
+    feed: bool                    # the feed exists (some article is dated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +74,23 @@ class Meta:
     description: str
     canonical: str
     og_type: str                  # "website" or "article"
-    nav: str                      # the header's current section: tags, districts, people, search; "home" on the front page
+    nav: str                      # the header's current section: editions, tags, districts, people, search; "home" on the front page
     nav_is_index: bool            # the page is that section's own index (aria-current="page")
     breadcrumbs: tuple[Link, ...]
-    published: str                # ISO date or ""
     og_title: str                 # the page's own title: og:site_name names the site
 
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Teaser:
-    """An article as list pages show it: headline, date, page and a short opening."""
+    """An article as list pages show it: headline, date and page (linked to its edition), and
+    a short opening."""
 
     title: str
     url: str
     kind: str
-    date: str
     iso_date: str
     page: str                     # the newspaper page's label, "" for none
+    issue_url: str                # its edition, at its page's section; "" when undated
     summary: str
     key: str    # repr of the fields above, made once: each list page's fingerprint repeats it
 
@@ -120,8 +134,8 @@ class ArticleView:
     kind: str
     rubric: Link | None
     section: str
-    date: str
     iso_date: str
+    issue: Link | None                         # its date, linked to its edition
     bylines: tuple[Byline, ...]
     source: str
     districts: tuple[Link, ...]
@@ -129,9 +143,11 @@ class ArticleView:
     page: Link | None
     position: int
     page_size: int
-    previous: Link | None
+    previous: Link | None                      # 上一篇 on the same page
     next: Link | None
     related: tuple[Teaser, ...]                # shown as headlines
+    citation: str                              # GB/T 7714-2015, newspaper form
+    url: str                                   # absolute, cited with it
     body: Body
     jsonld: Markup
 
@@ -171,12 +187,110 @@ class ListingView:
 class NewsPageView:
     """One newspaper page with its articles in printed order."""
 
+    issue: Link                   # its date linked to its edition, or 未注明日期 to the undated pages
     label: str
+    teasers: tuple[Teaser, ...]
+    previous: Turn | None         # 上一版, or 上一期 at the edition's first page
+    next: Turn | None
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """An article as an edition lists it: headline, a helping kicker or subtitle, people."""
+
+    title: str
+    url: str
+    note: str                     # the subtitle or kicker of a short headline, else ""
+    note_kind: str                # "subtitle", "kicker" or ""
+    people: str                   # the names credited, as plain text
+
+
+@dataclass(frozen=True, slots=True)
+class EditionPage:
+    """One newspaper page on an edition's page (or the front page)."""
+
+    label: str
+    url: str
+    anchor: str
+    headlines: tuple[Headline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """One cell of a month calendar: its day (0 outside the month) and its edition's URL ("" for none)."""
+
+    day: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarMonth:
+    """One month as a Monday-first calendar."""
+
+    id: str                       # the id of its section on its year's page
+    label: str                    # 3月 (2021年3月 on the front page)
+    url: str                      # its place in its year's page
+    count: int                    # its editions
+    weeks: tuple[tuple[CalendarDay, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionView:
+    """One day's edition."""
+
     date: str
     iso_date: str
-    teasers: tuple[Teaser, ...]
-    previous: Link | None
-    next: Link | None
+    weekday: str
+    issue: int | None
+    article_count: int
+    pages: tuple[EditionPage, ...]
+    others: tuple[Headline, ...]  # the day's articles on none of its pages
+    month: Link                   # its month in its year's calendars
+    previous: Turn | None         # 上一期
+    next: Turn | None             # 下一期
+    jsonld: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class YearEntry:
+    """A year (or the undated pages) in the back-issue index and on the front page."""
+
+    label: str
+    url: str
+    editions: int                 # for the undated pages: how many pages
+    articles: int
+    undated: bool
+    months: tuple[Link, ...]      # the months with editions, linked to their calendars
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    """One year as twelve month calendars."""
+
+    year: int
+    editions: int
+    articles: int
+    months: tuple[CalendarMonth, ...]
+    previous: Turn | None
+    next: Turn | None
+
+
+@dataclass(frozen=True, slots=True)
+class UndatedPage:
+    """An undated newspaper page in the back-issue index."""
+
+    title: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EditionsView:
+    """The back-issue index (往期)."""
+
+    years: tuple[YearEntry, ...]
+    edition_count: int
+    undated: tuple[UndatedPage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,22 +324,14 @@ class IndexView:
 
 
 @dataclass(frozen=True, slots=True)
-class PageSummary:
-    """A newspaper page on the front page."""
-
-    label: str
-    url: str
-    date: str
-    count: int
-    headlines: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class FrontView:
-    """The front page."""
+    """The front page: the latest edition, its month, the years; districts and tags."""
 
-    latest: tuple[Teaser, ...]
-    pages: tuple[PageSummary, ...]
+    edition: Link | None          # the latest edition's date
+    pages: tuple[EditionPage, ...]  # its pages (or, in an archive without dates, the first undated ones)
+    others: tuple[Headline, ...]
+    month: CalendarMonth | None   # the latest edition's month
+    years: tuple[YearEntry, ...]
     districts: tuple[Entry, ...]
     tags: tuple[Entry, ...]
     article_count: int
@@ -268,7 +374,6 @@ class SitemapEntry:
     """One URL of the sitemap."""
 
     url: str
-    lastmod: str
 
 
 class Views:
@@ -278,9 +383,13 @@ class Views:
         self.model = model
         self.urls = model.urls
         config = model.config
-        self.site = SiteInfo(config.title, config.description, config.base_url, config.language)
-        # An article's teaser shows on several lists; made once here, before workers fork.
+        self.site = SiteInfo(config.title, config.description, config.base_url, config.language,
+                             has_feed(model))
+        # An article's teaser shows on several lists, an edition's date on all its articles:
+        # made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
+        self.issue_links = [Link(display_date(e.date), e.url) for e in model.editions]
+        self.issue_crumbs = [self._date_crumbs(e) for e in model.editions]
         self._sitemap: list[SitemapEntry] | None = None
         self._shown: set[int] = set()     # articles the page being made shows (see shows)
         self._bodies: set[int] = set()    # articles whose body it shows
@@ -314,13 +423,12 @@ class Views:
         return {"root": Urls.root(output.path), "site": self.site, "meta": meta, **values}
 
     def _meta(self, output: Output, title: str, description: str, nav: str,
-              crumbs: tuple[Link, ...], og_type: str = "website", published: str = "",
-              nav_is_index: bool = False) -> Meta:
+              crumbs: tuple[Link, ...], og_type: str = "website", nav_is_index: bool = False) -> Meta:
         """Meta for a page under the site's title."""
         full_title = f"{title} - {self.site.title}" if title else self.site.title
         breadcrumbs = (Link("首页", Urls.front()), *crumbs) if crumbs else ()
         return Meta(full_title, description or self.site.description, self.urls.absolute(output.path),
-                    og_type, nav, nav_is_index, breadcrumbs, published, title or self.site.title)
+                    og_type, nav, nav_is_index, breadcrumbs, title or self.site.title)
 
     # --- pieces ---------------------------------------------------------------------------
 
@@ -332,20 +440,33 @@ class Views:
     def _make_teaser(self, entry: SiteArticle) -> Teaser:
         """The list view of one article."""
         article = entry.article
-        fields = (article.title, entry.url, article.kind, display_date(article.date),
-                  article.date or "", self._page_label(entry), shorten(article.summary, TEASER_CHARS))
+        page = self.model.pages[entry.page] if entry.page is not None else None
+        fields = (article.title, entry.url, article.kind, self._issue_date(entry),
+                  page.label if page else "", self._issue_url(entry, page),
+                  shorten(article.summary, TEASER_CHARS))
         return Teaser(*fields, key=repr(fields))
 
-    def _page_label(self, entry: SiteArticle) -> str:
-        """The label of the article's newspaper page ("" when it has none)."""
-        return self.model.pages[entry.page].label if entry.page is not None else ""
+    def _issue_date(self, entry: SiteArticle) -> str:
+        """The ISO date of the article's issue ("" when unknown)."""
+        return self.model.editions[entry.edition].date if entry.edition is not None else ""
 
-    def _page_link(self, entry: SiteArticle) -> Link | None:
-        """A link to the article's newspaper page."""
-        if entry.page is None:
-            return None
-        page = self.model.pages[entry.page]
-        return Link(page.label, page.url)
+    def _issue_url(self, entry: SiteArticle, page: NewsPage | None) -> str:
+        """The article's edition, at its page's section when the page is in that edition."""
+        if entry.edition is None:
+            return ""
+        url = self.model.editions[entry.edition].url
+        return f"{url}#{page.anchor}" if page is not None and page.edition == entry.edition else url
+
+    def headline(self, index: int) -> Headline:
+        """The article at `index` as an edition lists it."""
+        entry = self.article_of(index)
+        article = entry.article
+        note, kind = "", ""
+        if len(article.title) < HELPFUL_TITLE_CHARS:
+            note, kind = (article.subtitle, "subtitle") if article.subtitle else (article.kicker, "kicker")
+            kind = kind if note else ""
+        people = " ".join(self.model.people[i].name for i in dict.fromkeys(i for _, i in entry.people))
+        return Headline(article.title, entry.url, note, kind, people)
 
     def _district_links(self, entry: SiteArticle) -> tuple[Link, ...]:
         """Links to the article's districts."""
@@ -387,32 +508,108 @@ class Views:
                      urls[number] if number < count else "", tuple(links))
 
     def jsonld(self, entry: SiteArticle) -> Markup:
-        """schema.org NewsArticle as a script body; <, > and & escaped so text cannot end the script."""
+        """schema.org NewsArticle, part of its issue (PublicationIssue) when its date is known."""
         article = entry.article
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title,
-            "url": self.urls.absolute(entry.url),
             "inLanguage": self.site.language,
         }
         if article.subtitle:
             data["alternativeHeadline"] = article.subtitle
-        if article.date:
-            data["datePublished"] = article.date
+        if entry.edition is not None:
+            edition = self.model.editions[entry.edition]
+            data["datePublished"] = edition.date
+            data["isPartOf"] = {"@type": "PublicationIssue", "@id": self._issue_id(edition)}
+        page = self._cited_page(entry)
+        if page is not None and page.number is not None:
+            data["printPage"] = str(page.number)
         people = self.model.people
         if entry.people:
             data["author"] = [{"@type": "Person", "name": people[i].name}
                               for i in dict.fromkeys(i for _, i in entry.people)]
-        if article.rubric:
-            data["articleSection"] = article.rubric
         if article.districts:
             data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # no indent: json's fast C encoder
-        text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        return Markup(text)
+        return script_json(data)
+
+    def _issue_id(self, edition: Edition) -> str:
+        """The JSON-LD @id of an edition's PublicationIssue: articles refer to it."""
+        return self.urls.absolute(edition.url) + "#issue"
+
+    def _cited_page(self, entry: SiteArticle) -> NewsPage | None:
+        """The article's newspaper page when it belongs to the article's issue (its 版次 is then
+        that issue's)."""
+        if entry.page is None:
+            return None
+        page = self.model.pages[entry.page]
+        return page if page.edition is not None and page.edition == entry.edition else None
+
+    def citation(self, entry: SiteArticle) -> str:
+        """The article in GB/T 7714-2015's newspaper form:
+        主要责任者. 题名[N]. 报纸名, 出版日期(版次). Unknown parts are left out."""
+        article = entry.article
+        authors = article.reporters + article.correspondents or article.photographers
+        edition = self.model.editions[entry.edition] if entry.edition is not None else None
+        page = self._cited_page(entry)
+        return gbt7714_newspaper(authors, article.title, self.model.config.newspaper,
+                                 edition.date if edition else "",
+                                 page.number if page is not None else None)
+
+    def _date_crumbs(self, edition: Edition, current: bool = False) -> tuple[Link, ...]:
+        """2021年 (its month on the year's page) › 3月12日 (the edition)."""
+        day = Date.fromisoformat(edition.date)
+        return (Link(f"{day.year}年", Urls.month(day.year, day.month)),
+                Link(f"{day.month}月{day.day}日", "" if current else edition.url))
+
+    def _page_crumbs(self, page: NewsPage, current: bool = False) -> tuple[Link, ...]:
+        """The way down to a newspaper page: its date, or 未注明日期, then 第3版."""
+        if page.edition is not None:
+            up = self.issue_crumbs[page.edition]
+        else:
+            up = (Link(UNDATED, Urls.editions() + "#undated"),)
+        return (*up, Link(page.short, "" if current else page.url))
+
+    def _edition_pages(self, edition: Edition) -> tuple[EditionPage, ...]:
+        """An edition's newspaper pages with their headlines."""
+        pages = self.model.pages
+        return tuple(EditionPage(pages[p].label, pages[p].url, pages[p].anchor,
+                                 tuple(self.headline(i) for i in pages[p].articles))
+                     for p in edition.pages)
+
+    def calendar(self, year: int, month: int, label: str) -> CalendarMonth:
+        """One month's calendar, its days with an edition linked."""
+        found = self.model.edition_dates
+        weeks = []
+        count = 0
+        for week in calendar_weeks(year, month):
+            days = []
+            for day in week:
+                url = ""
+                if day:
+                    e = found.get(f"{year}-{month:02d}-{day:02d}")
+                    if e is not None:
+                        url = self.model.editions[e].url
+                        count += 1
+                days.append(CalendarDay(day, url))
+            weeks.append(tuple(days))
+        return CalendarMonth(month_id(year, month), label, Urls.month(year, month), count, tuple(weeks))
+
+    def year_entries(self) -> tuple[YearEntry, ...]:
+        """The years with their editions and articles, and the undated pages."""
+        editions = self.model.editions
+        entries = []
+        for y in self.model.years:
+            months = sorted({int(editions[e].date[5:7]) for e in y.editions})
+            entries.append(YearEntry(f"{y.year}年", y.url, len(y.editions), y.article_count, False,
+                                     tuple(Link(f"{m}月", Urls.month(y.year, m)) for m in months)))
+        if self.model.undated:
+            pages = self.model.pages
+            entries.append(YearEntry(UNDATED, Urls.editions() + "#undated", len(self.model.undated),
+                                     sum(len(pages[p].articles) for p in self.model.undated), True, ()))
+        return tuple(entries)
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -424,8 +621,11 @@ class Views:
         previous = following = None
         page_size = 0
         neighbours: tuple[int, ...] = ()
-        if entry.page is not None:
-            members = self.model.pages[entry.page].articles
+        page_link = None
+        crumbs: tuple[Link, ...] = ()
+        page = self.model.pages[entry.page] if entry.page is not None else None
+        if page is not None:
+            members = page.articles
             page_size = len(members)
             at = members.index(entry.index)
             neighbours = members[max(0, at - 1):at] + members[at + 1:at + 2]
@@ -433,22 +633,37 @@ class Views:
                 previous = self.article_link(members[at - 1])
             if at + 1 < len(members):
                 following = self.article_link(members[at + 1])
+            page_link = Link(page.label, page.url)
+        edition = self.model.editions[entry.edition] if entry.edition is not None else None
+        if page is not None and (edition is None or page.edition == entry.edition):
+            crumbs = self._page_crumbs(page)
+        elif edition is not None:
+            crumbs = self.issue_crumbs[entry.edition]
         tags = tuple(Link(self.model.tags[i].name, self.model.tags[i].urls[0]) for i in entry.tags)
         rubric = None
         if entry.column is not None:
             column = self.model.columns[entry.column]
             rubric = Link(column.name, column.urls[0])
+        iso = edition.date if edition else ""
         view = ArticleView(
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
-            display_date(article.date), article.date or "", self._bylines(entry), article.source,
-            self._district_links(entry), tags, self._page_link(entry), article.position, page_size,
-            previous, following, self.related(entry, neighbours), Body(article.paragraphs, article.content_hash),
-            self.jsonld(entry))
-        crumbs = (Link(view.page.label, view.page.url),) if view.page else ()
+            iso, self.issue_links[entry.edition] if edition else None,
+            self._bylines(entry), article.source, self._district_links(entry), tags, page_link,
+            article.position, page_size, previous, following, self.related(entry, neighbours),
+            self.citation(entry), self.urls.absolute(entry.url),
+            Body(article.paragraphs, article.content_hash), self.jsonld(entry))
         description = shorten(article.summary, DESCRIPTION_CHARS)
         meta = self._meta(output, article.title, description, "", (*crumbs, Link(article.title, "")),
-                          og_type="article", published=article.date or "")
+                          og_type="article")
         return self._base(output, meta, article=view)
+
+    def page_title(self, p: int) -> str:
+        """The title of newspaper page `p`; an undated page's names its first headline, which
+        is recorded as shown."""
+        page = self.model.pages[p]
+        if page.edition is None and page.articles:
+            self.shows(page.articles[0])
+        return page.title
 
     def article_link(self, index: int) -> Link:
         """A link to the article at `index`, labelled with its title."""
@@ -456,16 +671,97 @@ class Views:
         return Link(entry.article.title, entry.url)
 
     def news_page(self, output: Output) -> dict[str, Any]:
-        """A newspaper page."""
-        pages = self.model.pages
-        page = pages[output.ref]
-        view = NewsPageView(page.label, display_date(page.date), page.date or "",
-                            tuple(self.teaser(i) for i in page.articles),
-                            _page_nav(pages, output.ref - 1), _page_nav(pages, output.ref + 1))
-        title = f"版面 {page.label}"
-        description = f"{title}：" + "；".join(self.article_of(i).article.title for i in page.articles)
-        meta = self._meta(output, title, shorten(description, DESCRIPTION_CHARS), "", (Link(title, ""),))
+        """A newspaper page; 上一版/下一版 stay in its edition (or among the undated pages) and
+        at its ends lead to the neighbouring editions."""
+        model = self.model
+        page = model.pages[output.ref]
+        if page.edition is not None:
+            edition = model.editions[page.edition]
+            issue = Link(display_date(edition.date), edition.url)
+            order = edition.pages
+        else:
+            issue = Link(UNDATED, Urls.editions() + "#undated")
+            order = model.undated
+        at = page.place
+        previous = self._page_turn("上一版", order[at - 1]) if at > 0 else None
+        following = self._page_turn("下一版", order[at + 1]) if at + 1 < len(order) else None
+        if page.edition is not None:
+            previous = previous or self._edition_turn("上一期", page.edition + 1)
+            following = following or self._edition_turn("下一期", page.edition - 1)
+        view = NewsPageView(issue, page.label, tuple(self.teaser(i) for i in page.articles),
+                            previous, following)
+        description = f"{page.title}：" + "；".join(self.article_of(i).article.title for i in page.articles)
+        meta = self._meta(output, page.title, shorten(description, DESCRIPTION_CHARS), "editions",
+                          self._page_crumbs(page, current=True))
         return self._base(output, meta, newspage=view)
+
+    def _page_turn(self, kind: str, p: int) -> Turn:
+        """A step to the newspaper page `p` of the same edition."""
+        page = self.model.pages[p]
+        return Turn(kind, page.label, page.url)
+
+    def _edition_turn(self, kind: str, e: int) -> Turn | None:
+        """A step to the edition `e` (newest first), saying its date; None past either end."""
+        if not 0 <= e < len(self.model.editions):
+            return None
+        edition = self.model.editions[e]
+        return Turn(kind, display_date(edition.date), edition.url)
+
+    def edition(self, output: Output) -> dict[str, Any]:
+        """One day's edition: its pages in 版次 order with their articles."""
+        model = self.model
+        edition = model.editions[output.ref]
+        day = Date.fromisoformat(edition.date)
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "PublicationIssue",
+            "@id": self._issue_id(edition),
+            "url": self.urls.absolute(edition.url),
+            "datePublished": edition.date,
+        }
+        if edition.issue is not None:
+            data["issueNumber"] = str(edition.issue)
+        if model.config.newspaper:
+            data["isPartOf"] = {"@type": "Periodical", "name": model.config.newspaper}
+        view = EditionView(
+            display_date(edition.date), edition.date, f"星期{WEEKDAYS[day.weekday()]}", edition.issue,
+            edition.article_count, self._edition_pages(edition),
+            tuple(self.headline(i) for i in edition.others),
+            Link(f"{day.year}年{day.month}月", Urls.month(day.year, day.month)),
+            self._edition_turn("上一期", output.ref + 1), self._edition_turn("下一期", output.ref - 1),
+            script_json(data))
+        pages = model.pages
+        description = f"{display_date(edition.date)}的报纸：" + "；".join(
+            pages[p].label for p in edition.pages)
+        meta = self._meta(output, display_date(edition.date), shorten(description, DESCRIPTION_CHARS),
+                          "editions", self._date_crumbs(edition, current=True))
+        return self._base(output, meta, edition=view)
+
+    def year(self, output: Output) -> dict[str, Any]:
+        """One year as twelve month calendars."""
+        years = self.model.years
+        year = years[output.ref]
+        months = tuple(self.calendar(year.year, month, f"{month}月") for month in range(1, 13))
+        previous = following = None
+        if output.ref + 1 < len(years):
+            previous = Turn("上一年", f"{years[output.ref + 1].year}年", years[output.ref + 1].url)
+        if output.ref > 0:
+            following = Turn("下一年", f"{years[output.ref - 1].year}年", years[output.ref - 1].url)
+        view = YearView(year.year, len(year.editions), year.article_count, months, previous, following)
+        title = f"{year.year}年"
+        meta = self._meta(output, title, f"{title}的{len(year.editions)}期报纸，按日历浏览。", "editions",
+                          (Link("往期", Urls.editions()), Link(title, "")))
+        return self._base(output, meta, year=view)
+
+    def editions_index(self, output: Output) -> dict[str, Any]:
+        """The back-issue index: the years with their counts, and the undated pages."""
+        pages = self.model.pages
+        undated = tuple(UndatedPage(self.page_title(p), pages[p].url, len(pages[p].articles))
+                        for p in self.model.undated)
+        view = EditionsView(self.year_entries(), len(self.model.editions), undated)
+        meta = self._meta(output, "往期", "按年份和日期浏览往期报纸。", "editions", (Link("往期", ""),),
+                          nav_is_index=True)
+        return self._base(output, meta, editions=view)
 
     def listing(self, output: Output) -> dict[str, Any]:
         """One page of a tag's, district's, person's or column's articles."""
@@ -534,16 +830,27 @@ class Views:
         return self._base(output, meta, index=view)
 
     def front(self, output: Output) -> dict[str, Any]:
-        """The front page."""
+        """The front page: the latest edition with all its pages, the calendar of its month
+        (an archive's "current" month: the clock at build time would mostly show an empty
+        month, and would make the page depend on the day it is built), and the years."""
         model = self.model
-        latest = tuple(self.teaser(i) for i in range(min(len(model.articles),
-                                                          model.config.paging.front_page_articles)))
-        pages = tuple(PageSummary(p.label, p.url, display_date(p.date), len(p.articles),
-                                  tuple(self.article_link(i) for i in p.articles[:FRONT_PAGE_HEADLINES]))
-                      for p in model.pages[:FRONT_PAGES])
+        edition_link = month = None
+        others: tuple[Headline, ...] = ()
+        if model.editions:
+            latest = model.editions[0]
+            day = Date.fromisoformat(latest.date)
+            edition_link = Link(display_date(latest.date), latest.url)
+            pages = self._edition_pages(latest)
+            others = tuple(self.headline(i) for i in latest.others)
+            month = self.calendar(day.year, day.month, f"{day.year}年{day.month}月")
+        else:
+            pages = tuple(EditionPage(model.pages[p].label, model.pages[p].url, model.pages[p].anchor,
+                                      tuple(self.headline(i) for i in model.pages[p].articles))
+                          for p in model.undated[:FRONT_PAGES])
         popular = sorted(model.tags, key=lambda g: (-len(g.articles), g.slug))[:POPULAR_TAGS]
         tags = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "") for g in popular)
-        view = FrontView(latest, pages, self.district_entries(), tags, len(model.articles), len(model.pages))
+        view = FrontView(edition_link, pages, others, month, self.year_entries(), self.district_entries(),
+                         tags, len(model.articles), len(model.pages))
         meta = self._meta(output, "", self.site.description, "home", (), nav_is_index=True)
         return self._base(output, meta, front=view)
 
@@ -564,18 +871,18 @@ class Views:
         return context
 
     def feed(self, output: Output) -> dict[str, Any]:
-        """The Atom feed: the newest dated articles only (see `feed_entries`)."""
-        entries = self.feed_entries()
-        updated = atom_time(self.model.newest_date) if self.model.newest_date else "1970-01-01T00:00:00Z"
+        """The Atom feed: the newest dated articles only (see `feed_entries`); written only
+        when some article is dated, its `updated` is the newest article date."""
+        assert self.model.newest_date is not None, "no feed without a dated article"
         return {"site": self.site, "feed_url": self.urls.absolute(output.path),
-                "home_url": self.site.base_url, "updated": updated, "entries": entries}
+                "home_url": self.site.base_url, "updated": atom_time(self.model.newest_date),
+                "entries": self.feed_entries()}
 
     def feed_entries(self) -> tuple[FeedEntry, ...]:
         """Entries for the newest dated articles.
 
         Atom requires a time on every entry and the archive never invents dates, so undated
-        articles are left out of the feed; the feed's own `updated` is the newest article date
-        (the Unix epoch, marking "unknown", when no article is dated).
+        articles are left out of the feed.
         """
         entries = []
         for entry in self.model.articles:  # newest first; dated ones come before undated
@@ -594,10 +901,8 @@ class Views:
         for output in outputs:
             if output.kind == "search":
                 continue
-            lastmod = ""
-            if output.kind == "article":
-                lastmod = self.model.articles[output.ref].article.date or ""
-            entries.append(SitemapEntry(self.urls.absolute(output.path), lastmod))
+            # No lastmod: an article's date is when it was printed, not when its page changed.
+            entries.append(SitemapEntry(self.urls.absolute(output.path)))
         return entries
 
     def sitemap(self, output: Output) -> dict[str, Any]:
@@ -623,6 +928,9 @@ VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
     "front": ("front.html", Views.front),
     "article": ("article.html", Views.article),
     "page": ("page.html", Views.news_page),
+    "editions-index": ("editions.html", Views.editions_index),
+    "year": ("year.html", Views.year),
+    "edition": ("edition.html", Views.edition),
     "tags": ("listing.html", Views.listing),
     "districts": ("listing.html", Views.listing),
     "people": ("listing.html", Views.listing),
@@ -657,11 +965,36 @@ def related_window(group: Group, index: int) -> tuple[int, ...]:
     return members[max(0, at - RELATED_NEIGHBOURS): at + RELATED_NEIGHBOURS + 1]
 
 
-def _page_nav(pages: list[NewsPage], at: int) -> Link | None:
-    """A link to the newspaper page at `at` in list order, if there is one."""
-    if 0 <= at < len(pages):
-        return Link(pages[at].label, pages[at].url)
-    return None
+def has_feed(model: SiteModel) -> bool:
+    """Whether the site has a feed: only dated articles can be in it."""
+    return model.newest_date is not None
+
+
+def gbt7714_newspaper(authors: tuple[str, ...], title: str, newspaper: str, date: str,
+                      number: int | None) -> str:
+    """A newspaper article cited as GB/T 7714-2015 has it: `主要责任者. 题名[N]. 报纸名,
+    出版日期(版次).`, with at most three authors and then 等. An unknown part is left out
+    (the 版次 too when the date is unknown: it only places the article in that day's paper)."""
+    parts = []
+    if authors:
+        names = list(authors[:CITED_AUTHORS]) + (["等"] if len(authors) > CITED_AUTHORS else [])
+        parts.append(", ".join(names) + ". ")
+    parts.append(f"{title}[N].")
+    where = []
+    if newspaper:
+        where.append(newspaper)
+    if date:
+        where.append(date + (f"({number})" if number is not None else ""))
+    if where:
+        parts.append(" " + ", ".join(where) + ".")
+    return "".join(parts)
+
+
+def script_json(data: dict[str, Any]) -> Markup:
+    """JSON-LD as a script body; <, > and & escaped so that text cannot end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # no indent: json's fast C encoder
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -671,24 +1004,16 @@ def shorten(text: str, limit: int) -> str:
     return text[:limit - 1].rstrip().rstrip("…") + "…"
 
 
-def display_date(iso: str | None) -> str:
-    """A date as Chinese readers write it: 2024年11月20日."""
-    if not iso:
-        return ""
-    day = Date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def atom_time(iso: str) -> str:
     """An ISO date as an Atom timestamp at midnight Beijing time."""
     return f"{iso}T00:00:00+08:00"
 
 
 def extra_outputs(model: SiteModel) -> list[Output]:
-    """The feed, sitemap(s), robots.txt and 404.html."""
-    extras = [Output("feed.xml", "feed", origin="the feed"),
-              Output("robots.txt", "robots", origin="robots.txt"),
-              Output("404.html", "not-found", origin="the not-found page")]
+    """The feed (when some article is dated), sitemap(s), robots.txt and 404.html."""
+    extras = [Output("feed.xml", "feed", origin="the feed")] if has_feed(model) else []
+    extras += [Output("robots.txt", "robots", origin="robots.txt"),
+               Output("404.html", "not-found", origin="the not-found page")]
     pages = len(model.outputs()) - 1  # the search page is not in the sitemap
     if pages <= SITEMAP_URLS:
         return extras + [Output("sitemap.xml", "sitemap", origin="the sitemap")]

@@ -12,6 +12,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from newsarchive.builder import BuildReport, build_site
 from newsarchive.config import SiteConfig, load_config
+from newsarchive.content.pages import PageInfo
+from newsarchive.model import Urls, page_key
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -36,6 +38,12 @@ def build(content: Path, out: Path, base_url: str | None = None, jobs: int = 1,
           **kwargs) -> BuildReport:
     """Build `content` into `out` with the fixture settings."""
     return build_site(content, out, fixture_config(base_url), jobs=jobs, verbose=False, **kwargs)
+
+
+def page_path(stem: str, date: str | None = None, number: int | None = None) -> str:
+    """Where the newspaper page `stem` is written (its URL names its date and 版次, or else a
+    digest of its stem: never the stem itself)."""
+    return Urls.page(page_key(stem, PageInfo(date, number, None)))
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

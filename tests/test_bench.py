@@ -102,3 +102,13 @@ def test_default_archive_is_seed_like(tmp_path: Path, seeds_copy: Path) -> None:
     assert (stats.articles, stats.tags, stats.districts, stats.people) == pytest.approx(
         (300, got["tags"], got["districts"], got["people"]))
     assert stats.han_mean == pytest.approx(got["han"])
+
+
+def test_site_files_are_counted_by_kind_of_page() -> None:
+    from newsarchive.bench import page_kind
+    kinds = {path: page_kind(path) for path in (
+        "index.html", "articles/a/index.html", "pages/2021-03-12-3/index.html", "editions/index.html",
+        "editions/2021/index.html", "editions/2021-03-12/index.html", "tags/index.html",
+        "tags/x/page/2/index.html", "columns/y/index.html", "search/catalog.json.gz", "sitemap.xml")}
+    assert list(kinds.values()) == ["front page", "article", "newspaper page", "back-issue index", "year",
+                                    "edition", "A-Z index", "list page", "list page", "search", "other"]

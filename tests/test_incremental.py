@@ -12,7 +12,7 @@ import pytest
 
 from newsarchive import builder
 from newsarchive.render import THEME_DIR
-from site_support import REPO, build, copy_fixture_content, tree_bytes, tree_stats
+from site_support import REPO, build, copy_fixture_content, page_path, tree_bytes, tree_stats
 
 
 @pytest.fixture()
@@ -50,7 +50,7 @@ def test_editing_one_article_rewrites_only_the_pages_that_show_it(archive, tmp_p
     after = tree_stats(out)
     html_changed = {p for p in after if p.endswith(".html") and after[p] != before.get(p)}
     assert "articles/zhi-gong-tu-bu-huo-dong/index.html" in html_changed
-    assert "pages/004_c42b05819928b75e/index.html" in html_changed
+    assert page_path("004_c42b05819928b75e") in html_changed
     assert "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html" not in html_changed
     assert "districts/haidian/index.html" not in html_changed
     assert len(html_changed) < len([p for p in after if p.endswith(".html")]) / 2
@@ -138,7 +138,7 @@ def test_deleting_an_article_removes_its_pages(archive, tmp_path):
     assert report.ok and report.mode == "incremental" and report.counts["deleted"] > 0
     assert not (out / "articles/xss-test-article").exists()
     assert not (out / "people/zeng-zhi").exists()          # only credited there
-    assert not (out / "pages/002_8bc5961090bece20").exists()
+    assert not (out / page_path("002_8bc5961090bece20")).exists()
     assert not (out / "tags/song-wen-nuan").exists()
     assert tree_bytes(out) == fresh_build(content, tmp_path)
 
@@ -162,7 +162,7 @@ def test_page_metadata_change_is_picked_up(archive, tmp_path):
     edit(content / "pages.toml", 'name = "要闻"', 'name = "综合新闻"')
     report = build(content, out)
     assert report.ok and report.mode == "incremental"
-    assert "第3版 · 综合新闻" in (out / "pages/003_31f1b2df397274cc/index.html").read_text(encoding="utf-8")
+    assert "第3版 · 综合新闻" in (out / "pages/2024-11-20-3/index.html").read_text(encoding="utf-8")
     assert tree_bytes(out) == fresh_build(content, tmp_path)
 
 
@@ -280,4 +280,81 @@ def test_a_failed_incremental_build_changes_nothing(archive, tmp_path):
     edit(content / "zhi-gong-tu-bu-huo-dong.md", "title: [未闭合", "title: 修好了")
     report = build(content, out)
     assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+# --- editions: dates and pages.toml -----------------------------------------------------------
+
+def test_an_article_moved_to_another_date(archive, tmp_path):
+    """The only article of 2024-11-19 moves to the 21st: the old edition goes, a new one comes,
+    and its page (dated by its articles) moves with it."""
+    content, out = archive
+    edit(content / "xss-test-article.md", "date: 2024-11-19", "date: 2024-11-21")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert not (out / "editions/2024-11-19").exists() and (out / "editions/2024-11-21/index.html").is_file()
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_an_article_dated_apart_from_its_page(archive, tmp_path):
+    """An article given another date than its page's shows in both days' editions."""
+    content, out = archive
+    edit(content / "hai-dian-lao-mo-gong-jiang-zhan.md", "date: 2024-11-20", "date: 2024-11-22")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert "海淀劳模工匠风采展开幕" in (out / "editions/2024-11-22/index.html").read_text(encoding="utf-8")
+    assert "海淀劳模工匠风采展开幕" in (out / "editions/2024-11-20/index.html").read_text(encoding="utf-8")
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_a_date_gains_its_only_article(archive, tmp_path):
+    content, out = archive
+    text = (content / "zhi-gong-tu-bu-huo-dong.md").read_text(encoding="utf-8")
+    (content / "new-day.md").write_text(
+        text.replace("slug: zhi-gong-tu-bu-huo-dong", "slug: xin-de-yi-tian\ndate: 2024-12-02")
+            .replace("page: 004_c42b05819928b75e", "page: 2024-12-02_01")
+            .replace("职工徒步活动强健体魄", "新的一天"), encoding="utf-8")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert (out / "editions/2024-12-02/index.html").is_file() and (out / "pages/2024-12-02-1/index.html").is_file()
+    assert "editions/2024-12-02/index.html" in (out / "index.html").read_text(encoding="utf-8")
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_a_date_loses_its_only_article(archive, tmp_path):
+    content, out = archive
+    (content / "xss-test-article.md").unlink()
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert not (out / "editions/2024-11-19").exists()
+    assert "2024-11-19" not in (out / "editions/2024/index.html").read_text(encoding="utf-8")
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+@pytest.mark.parametrize("old, new", [
+    ('number = 3\nname = "要闻"', 'number = 2\nname = "要闻"'),            # another 版次: another URL
+    ("date = 2024-11-20", "date = 2024-11-19"),                             # another day's edition
+    ('["001_4f9c27a6aa4a58cf"]\nnumber = 1',                                # an undated page gets a date
+     '["001_4f9c27a6aa4a58cf"]\nnumber = 1\n\n["004_c42b05819928b75e"]\ndate = 2024-11-21\nissue = 9'),
+])
+def test_pages_toml_changes(archive, tmp_path, old, new):
+    content, out = archive
+    edit(content / "pages.toml", old, new)
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert tree_bytes(out) == fresh_build(content, tmp_path)
+
+
+def test_a_headline_edit_on_a_dated_archive_updates_its_edition(tmp_path):
+    """Only the headline changes (the article keeps its place): the pages that show it are
+    looked at, its edition's page and the front page's latest edition among them."""
+    from editions_support import write_dated_archive
+    content = write_dated_archive(tmp_path / "content")
+    out = tmp_path / "public" / "site"
+    assert build(content, out).mode == "full"
+    edit(content / "er-yue-kai-pian.md", "title: 二月开篇：工会服务再提速", "title: 二月开篇：工会服务提速")
+    report = build(content, out)
+    assert report.ok and report.mode == "incremental"
+    assert 0 < report.counts["considered"] < report.counts["page_outputs"] / 2
+    assert "二月开篇：工会服务提速" in (out / "editions/2021-02-01/index.html").read_text(encoding="utf-8")
     assert tree_bytes(out) == fresh_build(content, tmp_path)

@@ -18,7 +18,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 PAGES = ["index.html", "articles/xss-test-article/index.html",
          "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html",
          "tags/zhi-gong-wen-hua/index.html", "districts/chaoyang/index.html",
-         "districts/index.html", "tags/index.html", "pages/003_31f1b2df397274cc/index.html"]
+         "districts/index.html", "tags/index.html", "pages/2024-11-20-3/index.html",
+         "editions/index.html", "editions/2024/index.html", "editions/2024-11-20/index.html"]
 VIEWPORTS = [(360, 740), (1280, 800)]
 
 pytestmark = pytest.mark.browser
@@ -110,4 +111,41 @@ def test_search_form_submits_to_the_search_page(browser, served):
     page.press("#site-search-q", "Enter")
     page.wait_for_load_state("load")
     assert page.url.startswith(served.base_url + "search/index.html?q=")
+    page.close()
+
+
+def test_reading_polish_on_a_phone(browser, served):
+    """Balanced headlines, kicker and subtitle at least body size and told apart, CJK faces
+    before system-ui, district tile labels of at least 12 px."""
+    page, errors = open_page(browser, served, "articles/shou-du-gong-jiang-xue-yuan-ji-neng-jing-sai/index.html", 360, 740)
+    style = "([selector, prop]) => getComputedStyle(document.querySelector(selector)).getPropertyValue(prop)"
+    assert page.evaluate(style, ["h1", "text-wrap"]).startswith("balance") or \
+        page.evaluate(style, ["h1", "text-wrap-style"]) == "balance"
+    body = float(page.evaluate(style, ["body", "font-size"])[:-2])
+    kicker = float(page.evaluate(style, [".kicker", "font-size"])[:-2])
+    assert kicker >= body
+    families = page.evaluate(style, ["body", "font-family"])
+    assert families.index("PingFang SC") < families.index("system-ui")
+    kicker_color = page.evaluate(style, [".kicker", "color"])
+    page.goto(served.base_url + "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html")
+    assert float(page.evaluate(style, [".subtitle", "font-size"])[:-2]) >= body
+    assert page.evaluate(style, [".subtitle", "color"]) != kicker_color
+    page.goto(served.base_url + "districts/index.html")
+    sizes = page.eval_on_selector_all(".tile-name", "tiles => tiles.map(t => parseFloat(getComputedStyle(t).fontSize))")
+    assert len(sizes) == 17 and min(sizes) >= 12
+    assert errors == []
+    page.close()
+
+
+def test_print_keeps_the_rubric_readable_and_the_citation(browser, served):
+    page, _ = open_page(browser, served, "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html", 1280, 800)
+    page.emulate_media(media="print")
+    style = "([selector, prop]) => getComputedStyle(document.querySelector(selector)).getPropertyValue(prop)"
+    # Printers drop background colours: the rubric must not be white text on its red fill.
+    assert page.evaluate(style, [".rubric a", "color"]) == "rgb(0, 0, 0)"
+    assert page.evaluate(style, [".rubric a", "border-top-style"]) == "solid"
+    assert page.evaluate(style, [".cite", "display"]) != "none"
+    cite = page.inner_text(".cite")
+    assert "[N]. 北京工会报, 2024-11-20(3)." in cite and "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/" in cite
+    assert page.evaluate(style, [".breadcrumbs", "display"]) == "none"
     page.close()

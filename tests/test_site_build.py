@@ -65,7 +65,10 @@ def test_every_page_kind_exists_with_the_right_counts(site):
     for name in ("feed.xml", "sitemap.xml", "robots.txt", "404.html", "static/style.css"):
         assert (out / name).is_file(), name
     assert sorted(p.name for p in (out / "articles").iterdir()) == sorted(d["slug"] for d in docs)
-    assert sorted(p.name for p in (out / "pages").iterdir()) == sorted({d["page"] for d in docs})
+    assert len(list((out / "pages").iterdir())) == len({d["page"] for d in docs})
+    assert sorted(p.name for p in (out / "pages").iterdir() if "-" in p.name) == ["2024-11-18-1", "2024-11-20-3"]
+    assert sorted(p.name for p in (out / "editions").iterdir()) == [
+        "2024", "2024-11-18", "2024-11-19", "2024-11-20", "index.html"]
     district_dirs = [p for p in (out / "districts").iterdir() if p.is_dir()]
     assert len(district_dirs) == 17  # all districts, even those without articles
     tags = {t for d in docs for t in d["tags"]}
@@ -175,8 +178,10 @@ def test_article_page_shows_headline_group_byline_page_and_neighbours(site):
     chips = {text_of(a) for a in tree.findall(".//footer[@class='article-footer']//a")}
     assert chips == {"西城区", "东城区", "工匠学院", "劳动和技能竞赛"}
     assert tree.find(".//a[@rel='next']").get("href") == "../../articles/wai-mai-xiao-ge-nuan-xin-yi-zhan/index.html"
-    page_link = tree.find(".//dl[@class='article-facts']//a")
-    assert page_link.get("href") == "../../pages/001_4f9c27a6aa4a58cf/index.html"
+    date_link, page_link = tree.findall(".//p[@class='dateline']/a")
+    assert date_link.get("href") == "../../editions/2024-11-18/index.html"
+    assert text_of(date_link) == "2024年11月18日"  # from the articles: pages.toml gives no date
+    assert page_link.get("href") == "../../pages/2024-11-18-1/index.html"
     assert text_of(page_link) == "第1版"  # from content/pages.toml
 
 
@@ -199,17 +204,17 @@ def test_related_articles_leave_out_the_page_neighbours(site):
 
 def test_newspaper_page_lists_articles_in_printed_order(site):
     out, _ = site
-    tree = parse(out / "pages/003_31f1b2df397274cc/index.html")
-    assert text_of(tree.find(".//h1")) == "第3版 · 要闻"
+    tree = parse(out / "pages/2024-11-20-3/index.html")
+    assert text_of(tree.find(".//h1")) == "2024年11月20日 第3版 · 要闻"
     titles = [text_of(a) for a in tree.findall(".//ol[@class='teasers teasers-numbered']/li/h2/a")]
     assert titles == ["朝阳区举办产业工人队伍建设改革博览会", "海淀劳模工匠风采展开幕"]
 
 
 def test_lists_show_newest_first_and_undated_last(site):
     out, _ = site
-    tree = parse(out / "index.html")
-    dates = [t.text for t in tree.findall(".//ul[@class='teasers']/li//time")]
-    assert len(dates) > 1
+    tree = parse(out / "districts/chaoyang/index.html")
+    dates = [text_of(a)[:10] for a in tree.findall(".//ul[@class='teasers']/li/p/a")]
+    assert len(dates) > 1 and all(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in dates)
     assert dates == sorted(dates, reverse=True)
     people = parse(out / "people/duan-yan/index.html")  # two undated articles, page 004
     titles = [text_of(a) for a in people.findall(".//ul[@class='teasers']/li/h2/a")]
@@ -250,8 +255,8 @@ def test_json_ld_is_a_news_article_and_parses(site):
         assert len(scripts) == 1, page
         data = json.loads(scripts[0].text)
         assert data["@type"] == "NewsArticle"
-        assert data["url"] == server.base_url + page.parent.relative_to(out).as_posix() + "/"
-        assert data["inLanguage"] == "zh-CN"
+        assert data["headline"] == text_of(parse(page).find(".//h1"))
+        assert ("isPartOf" in data) == ("datePublished" in data)  # dated articles name their issue
 
 
 def test_hostile_text_is_shown_as_text_everywhere(site):

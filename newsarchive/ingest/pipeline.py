@@ -21,7 +21,7 @@ from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load
                        sha256_file, sha256_text)
 from .markdown_out import IngestedArticle, render_article
 from .page import split_page
-from ..content.pages import PageMeta, load_pages_meta
+from ..content.pages import PageMeta, load_pages_meta, page_meta
 from .rubrics import RUBRICS_FILE, RubricRules, load_rubric_rules
 from ..text.slugs import article_slug, unique_slug
 from .tags import TagMatcher
@@ -160,7 +160,7 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     data = read_page_bytes(path)
     report.pages_read += 1
     stem = path.stem
-    meta = rules.pages.get(stem, PageMeta())
+    meta = page_meta(stem, rules.pages)
     raw_hash = sha256_bytes(data, f"\n{meta!r}")
     record = manifest.pages.get(stem)
     same_rules = manifest.rules == rules.fingerprint
