@@ -155,10 +155,11 @@ def balanced_brackets(text: str) -> bool:
     return all(text.count(o) == text.count(c) for o, c in ("“”", "‘’", "《》", "（）", "()", "「」"))
 
 
-def headline_shaped(text: str, max_chars: int) -> bool:
-    """True when a line could be a headline: short, no sentence end, brackets closed."""
+def headline_shaped(text: str, max_chars: int, commas: bool = True) -> bool:
+    """True when a line could be a headline: short, no sentence end, brackets closed (and no
+    full-width comma, unless the paper's headlines have them)."""
     return (len(text) <= max_chars and not paragraph_ends(text) and balanced_brackets(text)
-            and not re.search(r"[。；;]", text) and text[-1] not in "，,、：:；;（(“")
+            and not re.search(r"[。；;]" if commas else r"[。；;，]", text) and text[-1] not in "，,、：:；;（(“")
 
 
 def _excerpt(text: str) -> str:
@@ -192,7 +193,7 @@ def classify(text: str, rules: PageRules) -> Block:
             return Block(text, 0, 0, Kind.CONTINUED_TO)
     role = ("caption" if p.picture_caption.match(text) else "qa" if p.question_answer.match(text)
             else "list" if p.list_item.match(text) else None)
-    if role is None and headline_shaped(text, p.headline_max_chars):
+    if role is None and headline_shaped(text, p.headline_max_chars, p.headline_commas):
         return Block(text, 0, 0, Kind.SHORT)
     return Block(text, 0, 0, Kind.TEXT, role=role)
 
@@ -304,7 +305,9 @@ class _Splitter:
             for block in run:
                 self.add_text(block)
             return j
-        if self.current is None or self.boundary or self.current.pending_end or self.ends_as_story(k):
+        rubric_over = len(run) > 1 and (len(run) > 3 or self.rules.is_rubric(run[0].text, over_headline=True))
+        if (self.current is None or self.boundary or self.current.pending_end or rubric_over
+                or self.ends_as_story(k)):
             self.open_headline_run(run, "headline")
             return j
         if after.kind is Kind.TEXT and (len(run) >= 2 or self.profile.story_lead.match(after.text)):
@@ -343,8 +346,8 @@ class _Splitter:
 
     def ends_as_story(self, j: int) -> bool:
         """True when the text from block j on ends as a story of its own: a credit or byline on
-        a line of its own, a reprint's source, or a continuation to another page, before the
-        next headline or dateline."""
+        a line of its own, a reprint's source, a photo-news credit, or a continuation to another
+        page, before the next headline or dateline."""
         last = None
         for block in self.blocks[j:]:
             kind = block.kind
@@ -354,8 +357,13 @@ class _Splitter:
                 return True
             if kind is Kind.TEXT:
                 last = block
-        return last is not None and (self.forms.split_source(last.text)[1] is not None
-                                     or self.profile.continued_to.search(last.text) is not None)
+        if last is None:
+            return False
+        if self.forms.split_source(last.text)[1] is not None or self.profile.continued_to.search(last.text):
+            return True
+        # a photo-news credit glued to the last paragraph (… 摄影报道, … 新华社发)
+        credit = self.forms.split_photo_credit(last.text)[1]
+        return credit is not None and (credit.photo_story or credit.verb == "agency")
 
     def open_headline_run(self, run: list[Block], opened_by: str) -> None:
         """Peel rubric lines off the top of a headline run and open the article."""
@@ -561,7 +569,10 @@ class _Splitter:
             art.source = source
             self.end_article()
         if credit:
-            self.apply_credit(art, credit, credit.photo_story, block.line)
+            # A picture credit glued to the one paragraph of a story without dateline or
+            # byline: photo news.
+            alone = art.opened_by == "headline" and len(art.paragraphs) + len(art.parts) <= 1
+            self.apply_credit(art, credit, credit.photo_story or credit.is_photo and alone, block.line)
             if caption and len(art.paragraphs) > 1:
                 self.boundary = True    # a picture inside the story: the story may go on
             else:

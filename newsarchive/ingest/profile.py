@@ -62,6 +62,7 @@ class PaperProfile:
 
     values: dict[str, dict[str, Any]] = field(repr=False, compare=False)
     headline_max_chars: int
+    headline_commas: bool
     picture_gap_lines: int
     long_article_ratio: float
     long_article_min_chars: int
@@ -212,6 +213,7 @@ def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Pat
     return PaperProfile(
         values=values,
         headline_max_chars=r.get("page", "headline_max_chars", int, **positive_int),
+        headline_commas=r.get("page", "headline_commas", bool, expect="true or false"),
         picture_gap_lines=r.get("page", "picture_gap_lines", int, lambda v: v >= 3, "a whole number, 3 or more"),
         long_article_ratio=r.get("page", "long_article_ratio", float, lambda v: v > 1, "a number above 1"),
         long_article_min_chars=r.get("page", "long_article_min_chars", int, **positive_int),
