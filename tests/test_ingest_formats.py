@@ -458,6 +458,29 @@ def test_each_format_between_ordinary_stories(name):
     assert not split.doubts
 
 
+def cut_columns(text: str, gap: str) -> str:
+    """The page with every long paragraph cut where a column ends: two characters after its
+    first comma (mid-word), with a blank line or a picture (`gap`) in between."""
+    lines = []
+    for line in text.split("\n"):
+        comma = line.find("，")
+        if len(line) > 16 and 0 < comma < len(line) - 5:
+            line = line[:comma + 3] + gap + line[comma + 3:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n\n"], ids=["blank-line", "picture"])
+@pytest.mark.parametrize("name", sorted(FORMATS) + ["continued"])
+def test_column_breaks_inside_each_format(name, gap):
+    page = FORMATS.get(name, CONTINUED)
+    cut = cut_columns(page, gap)
+    assert cut.count("\n") >= page.count("\n") + 2 * len(gap)
+    (whole, whole_split), (pieces, split) = read(page), read(cut)
+    assert [vars(a) for a in pieces] == [vars(a) for a in whole]
+    assert [n.message for n in split.notes] == [n.message for n in whole_split.notes]
+
+
 def test_every_format_on_one_page():
     """All the formats after one another on one page (the continued text in the middle of
     it): every story reads as it does alone, and nothing is doubtful."""

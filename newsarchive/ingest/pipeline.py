@@ -203,7 +203,7 @@ def _split(path: Path, text: str, rules: Rules) -> PageSplit:
     split = split_page(text, rules.page)
     if not split.articles:
         raise ArchiveError("holds no article (no dateline such as 本报讯（记者 …） and no headline "
-                           "followed by text)", path)
+                           "followed by text): not a newspaper page; nothing was written for it", path)
     if not split.newspaper:
         raise ArchiveError("is not a newspaper page: no dateline, byline or credit, and no headline over "
                            "Chinese text; nothing was written for it", path,
