@@ -191,7 +191,9 @@ END_BYLINES = """
 
 本报讯（记者 王小明）近日，某区职工运动会开幕，千余名职工参加此次活动。记者昨天获
 
-悉，运动会将持续一周。
+悉，运动会将持续一周。记者王小明
+
+在现场看到，拔河比赛最受欢迎。
 """
 
 
@@ -203,11 +205,31 @@ def test_end_of_article_bylines():
     assert own_line.reporters == ["曲欣然", "史红宇", "孙振东"] and len(own_line.paragraphs) == 1
     assert glued.reporters == ["齐连生"] and glued.paragraphs == [
         "近日，某劳模创新工作室与三家中小企业结对，开展技术帮扶，并聘请两名技术专家为顾问。"]
-    # "…。记者昨天获" is a sentence a column break cut, not a byline
+    # "…。记者昨天获" is a sentence a column break cut, not a byline (昨 is no surname); "…。记者王小明"
+    # looks like one, but the story goes on after it
     assert sentence.reporters == ["王小明"]
-    assert sentence.paragraphs == ["近日，某区职工运动会开幕，千余名职工参加此次活动。记者昨天获悉，运动会将持续一周。"]
+    assert sentence.paragraphs == ["近日，某区职工运动会开幕，千余名职工参加此次活动。记者昨天获悉，运动会将持续一周。"
+                                   "记者王小明在现场看到，拔河比赛最受欢迎。"]
     assert not any("（" in p or "本报记者" in p for a in arts for p in a.paragraphs)
     assert not split.doubts
+
+
+@pytest.mark.parametrize("text,byline", [
+    ("…发放资料八十件。（李向东）", ["李向东"]),
+    ("…发放资料八十件。（本报记者 曲欣然 史红宇）", ["曲欣然", "史红宇"]),
+    ("…并聘请两名技术专家为顾问。本报记者齐连生", ["齐连生"]),
+    ("…参加此次活动。记者昨天获", None),        # no surname: a sentence cut by a column break
+    ("…参加此次活动。本报记者从市总", None),
+    ("…参加此次活动。（待续）", None),
+    ("…参加此次活动。（据新华社）", None),
+    ("…参加此次活动（李向东）", None),           # no sentence end before it
+])
+def test_end_bylines_need_a_sentence_end_and_a_name(text, byline):
+    rest, credit = RULES.forms.split_end_byline(text)
+    if byline is None:
+        assert (rest, credit) == (text, None)
+    else:
+        assert [name for _, name in credit.names] == byline and rest.endswith("。")
 
 
 # -- 5. stories with an author line and no dateline -------------------------------------------
