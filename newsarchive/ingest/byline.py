@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .profile import PaperProfile
 
 _SENTENCE_END_BEFORE = "。！？!?…”’"
+_NAME_SEPARATORS = re.compile(r"[\s、，,/]+")
 
 
 @dataclass
@@ -92,6 +93,20 @@ class BylineForms:
     credit_line: re.Pattern[str]
     verbs: dict[str, str]
     tail_ends: tuple[str, ...]
+    tail_chars: frozenset[str]     # last characters of credits, sources and parenthesised bylines
+    line_openers: frozenset[str]   # what a credit line can open with besides a role word or name
+
+    def may_be_credit_line(self, text: str) -> bool:
+        """False when a line cannot be a credit, byline or source line: it neither opens with
+        a mark or a parenthesis, nor ends like a credit, nor holds a role word."""
+        return (text[0] in self.line_openers or text[-1] in self.tail_chars or text.endswith(self.tail_ends)
+                or self.role_anywhere.search(text) is not None)
+
+    def may_have_tail(self, text: str) -> bool:
+        """False when text cannot end in a credit, source, byline or 下转 mark: it ends in
+        neither one of their last characters nor a Han character (a name)."""
+        last = text[-1]
+        return last in self.tail_chars or "\u3400" <= last <= "\u9fff" or last >= "\U00020000"
 
     @classmethod
     def of(cls, p: PaperProfile) -> "BylineForms":
@@ -121,8 +136,12 @@ class BylineForms:
         marks = f"[{re.escape(p.author_marks)}]" if p.author_marks else "(?!)"
         return cls(
             profile=p,
-            dateline=re.compile(rf"^(?P<open>【)?(?P<lead>{leads})(?(open)】)\s*"
-                                r"(?:[（(](?P<credit>[^（）()]{0,80})[）)])?\s*"),
+            # a known dateline, else what only looks like one
+            dateline=re.compile(rf"^(?:(?P<known>(?P<open>【)?(?P<lead>{leads})(?(open)】)\s*"
+                                r"(?:[（(](?P<credit>[^（）()]{0,80})[）)])?\s*)"
+                                rf"|(?P<suspect>{p.suspect_dateline.pattern}))"),
+            tail_chars=frozenset("》）)" + "".join(w[-1] for w in (*verbs, *p.agency_photo_verbs))),
+            line_openers=frozenset(p.author_marks + "（("),
             role_token=re.compile(rf"^(?P<agency>{agencies})?(?P<role>{roles})(?P<rest>.*)$"),
             role_anywhere=re.compile(role),
             photo_tail=re.compile(rf"{after}(?P<open>[（(])?(?P<credit>{group})\s*(?P<verb>{verb_alt})(?(open)[）)])$"),
@@ -144,15 +163,16 @@ class BylineForms:
         """`本报讯（记者 陈曦 通讯员 赵娟）正文…` → its byline and the body text after it; also
         agency datelines (their `agency`) and, as `known=False`, what only looks like one."""
         m = self.dateline.match(text)
-        if m:
-            byline = Byline()
-            if m.group("credit"):
-                self.parse_names(m.group("credit"), byline)
-            return Dateline(m.group("lead"), byline, text[m.end():].strip(), m.group("agency"))
-        m = self.profile.suspect_dateline.match(text)
-        if m:
-            return Dateline(m.group(), Byline(), text, known=False)
-        return None
+        return None if m is None else self.dateline_of(m, text)
+
+    def dateline_of(self, m: re.Match[str], text: str) -> Dateline:
+        """The Dateline of a match of the `dateline` pattern (or of a pattern holding it)."""
+        if m.group("known") is None:
+            return Dateline(m.group("suspect"), Byline(), text, known=False)
+        byline = Byline()
+        if m.group("credit"):
+            self.parse_names(m.group("credit"), byline)
+        return Dateline(m.group("lead"), byline, text[m.end("known"):].strip(), m.group("agency"))
 
     def parse_names(self, credit: str, byline: Byline) -> None:
         """Assign each name to the role word before it (`记者 A B 通讯员 C`, `记者A、B`)."""
@@ -166,7 +186,7 @@ class BylineForms:
         pairs: dict[str, str] = {}
         role_field = self.profile.unmarked_field
         agency = None
-        for token in re.split(r"[\s、，,/]+", credit.strip()):
+        for token in _NAME_SEPARATORS.split(credit.strip()):
             m = self.role_token.match(token)
             if m:
                 role_field = self.profile.roles[m.group("role")]

@@ -34,8 +34,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from .byline import Byline, BylineForms, Credit, Dateline
+from ..errors import ArchiveError
 from .profile import PaperProfile
 
 _SENTENCE_END = "。！？!?…"
@@ -60,15 +62,19 @@ class Kind(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
-class Block:
+SUBRUBRIC, DATELINE, CREDIT, SOURCE = Kind.SUBRUBRIC, Kind.DATELINE, Kind.CREDIT, Kind.SOURCE
+CONTINUED_FROM, CONTINUED_TO, QR = Kind.CONTINUED_FROM, Kind.CONTINUED_TO, Kind.QR
+SHORT, TEXT = Kind.SHORT, Kind.TEXT
+
+
+class Block(NamedTuple):
     """One non-empty line of the page, with the blank-line gap before it and what it holds."""
 
     text: str
     line: int           # 1-based line number in the page file
     gap: int            # newlines before it (1 = directly after the previous line)
     kind: Kind
-    parsed: object = None   # Dateline, Credit, a source name, a sub-rubric name, continued text
+    parsed: object = None    # Dateline, Credit, a source name, a sub-rubric name, continued text
     role: str | None = None  # of a text block: "caption", "list" or "qa"
 
 
@@ -138,10 +144,21 @@ class PageRules:
 
     profile: PaperProfile
     forms: BylineForms
+    openings: re.Pattern[str]     # what a paragraph's opening can mark, in one pattern
 
     @classmethod
     def of(cls, profile: PaperProfile) -> "PageRules":
-        return cls(profile, BylineForms.of(profile))
+        """Compile the profile's patterns into the forms a page is read with."""
+        try:
+            forms = BylineForms.of(profile)
+            # One match per paragraph says what its opening marks, in this order of precedence.
+            markers = {"continued_from": profile.continued_from, "dateline": forms.dateline, "qr": profile.qr_caption,
+                       "caption": profile.picture_caption, "qa": profile.question_answer, "list": profile.list_item}
+            openings = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in markers.items()))
+            return cls(profile, forms, openings)
+        except re.error as exc:
+            raise ArchiveError(f"the paper profile's patterns cannot be combined: {exc}", profile.path,
+                               hint="named groups (?P<…>) are only for [rubrics] subrubric") from exc
 
 
 def paragraph_ends(text: str) -> bool:
@@ -150,52 +167,58 @@ def paragraph_ends(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+_BRACKET = re.compile(r"[“”‘’《》（）()「」]")
+_PAIRS = ("“”", "‘’", "《》", "（）", "()", "「」")
+_INNER_END = re.compile(r"[。；;]")
+_INNER_END_OR_COMMA = re.compile(r"[。；;，]")
+
+
 def balanced_brackets(text: str) -> bool:
     """True when quotes and brackets open and close within the line, as they do in a headline."""
-    return all(text.count(o) == text.count(c) for o, c in ("“”", "‘’", "《》", "（）", "()", "「」"))
+    return not _BRACKET.search(text) or all(text.count(o) == text.count(c) for o, c in _PAIRS)
 
 
 def headline_shaped(text: str, max_chars: int, commas: bool = True) -> bool:
     """True when a line could be a headline: short, no sentence end, brackets closed (and no
     full-width comma, unless the paper's headlines have them)."""
-    return (len(text) <= max_chars and not paragraph_ends(text) and balanced_brackets(text)
-            and not re.search(r"[。；;]" if commas else r"[。；;，]", text) and text[-1] not in "，,、：:；;（(“")
+    return (len(text) <= max_chars and text[-1] not in "，,、：:；;（(“" and not paragraph_ends(text)
+            and not (_INNER_END if commas else _INNER_END_OR_COMMA).search(text) and balanced_brackets(text))
 
 
 def _excerpt(text: str) -> str:
     return f"「{text[:_EXCERPT]}{'…' if len(text) > _EXCERPT else ''}」"
 
 
-def classify(text: str, rules: PageRules) -> Block:
-    """Say what kind of block a line of page text is (line and gap are filled in by the caller)."""
+def classify(text: str, line: int, gap: int, rules: PageRules) -> Block:
+    """Say what kind of block a line of page text is (`line`, `gap`: where it stands)."""
     p, forms = rules.profile, rules.forms
     if text[0] in ">》≫":
         m = p.subrubric.match(text)
         if m:
-            return Block(text, 0, 0, Kind.SUBRUBRIC, m.group("name"))
-    m = p.continued_from.match(text)
-    if m:
-        return Block(text, 0, 0, Kind.CONTINUED_FROM, text[m.end():].strip())
-    dateline = forms.parse_dateline(text)
-    if dateline:
-        return Block(text, 0, 0, Kind.DATELINE, dateline)
-    if p.qr_caption.match(text):
-        return Block(text, 0, 0, Kind.QR)
-    if len(text) <= 60:
+            return Block(text, line, gap, SUBRUBRIC, m.group("name"))
+    m = rules.openings.match(text)
+    opening = m.lastgroup if m else None
+    if opening is not None:
+        if opening == "continued_from":
+            return Block(text, line, gap, CONTINUED_FROM, text[m.end():].strip())
+        if opening == "dateline":
+            return Block(text, line, gap, DATELINE, forms.dateline_of(m, text))
+        if opening == "qr":
+            return Block(text, line, gap, QR)
+    if len(text) <= 60 and forms.may_be_credit_line(text):
         credit = forms.parse_credit_line(text)
         if credit:
-            return Block(text, 0, 0, Kind.CREDIT, credit)
+            return Block(text, line, gap, CREDIT, credit)
         rest, source = forms.split_source(text)
         if source and not rest:
-            return Block(text, 0, 0, Kind.SOURCE, source)
+            return Block(text, line, gap, SOURCE, source)
         m = p.continued_to.search(text)
         if m and not text[:m.start()].strip():
-            return Block(text, 0, 0, Kind.CONTINUED_TO)
-    role = ("caption" if p.picture_caption.match(text) else "qa" if p.question_answer.match(text)
-            else "list" if p.list_item.match(text) else None)
-    if role is None and headline_shaped(text, p.headline_max_chars, p.headline_commas):
-        return Block(text, 0, 0, Kind.SHORT)
-    return Block(text, 0, 0, Kind.TEXT, role=role)
+            return Block(text, line, gap, CONTINUED_TO)
+    if opening is None and len(text) <= p.headline_max_chars and headline_shaped(
+            text, p.headline_max_chars, p.headline_commas):
+        return Block(text, line, gap, SHORT)
+    return Block(text, line, gap, TEXT, role=opening)
 
 
 def blocks_of(text: str, rules: PageRules) -> list[Block]:
@@ -205,8 +228,7 @@ def blocks_of(text: str, rules: PageRules) -> list[Block]:
     for number, line in enumerate(text.split("\n"), start=1):
         gap += 1
         if line:
-            b = classify(line, rules)
-            blocks.append(Block(line, number, gap, b.kind, b.parsed, b.role))
+            blocks.append(classify(line, number, gap, rules))
             gap = 0
     return blocks
 
@@ -247,19 +269,19 @@ class _Splitter:
         if block.gap >= self.profile.picture_gap_lines:
             self.boundary = True
         kind = block.kind
-        if kind is Kind.SUBRUBRIC:
+        if kind is SUBRUBRIC:
             self.open_section(block.parsed)
-        elif kind is Kind.SHORT:
+        elif kind is SHORT:
             return self.short_run(i)
-        elif kind is Kind.DATELINE:
+        elif kind is DATELINE:
             self.dateline_block(block)
-        elif kind is Kind.CREDIT or kind is Kind.SOURCE:
+        elif kind is CREDIT or kind is SOURCE:
             self.add_credit_line(block)
-        elif kind is Kind.CONTINUED_FROM:
+        elif kind is CONTINUED_FROM:
             self.open_continuation([], block)
-        elif kind is Kind.CONTINUED_TO:
+        elif kind is CONTINUED_TO:
             self.end_article()
-        elif kind is Kind.QR:
+        elif kind is QR:
             self.qr_caption(block)
         else:
             self.add_text(block)
@@ -271,11 +293,11 @@ class _Splitter:
         """Decide what a run of headline-like blocks is: rubric, headline group or body."""
         blocks, gap = self.blocks, self.profile.picture_gap_lines
         j = i + 1
-        while j < len(blocks) and blocks[j].kind is Kind.SHORT and blocks[j].gap < gap:
+        while j < len(blocks) and blocks[j].kind is SHORT and blocks[j].gap < gap:
             j += 1
         run = blocks[i:j]
         k = j
-        while k < len(blocks) and blocks[k].kind is Kind.QR:
+        while k < len(blocks) and blocks[k].kind is QR:
             k += 1
         after = blocks[k] if k < len(blocks) else None
         if after is None:
@@ -285,20 +307,20 @@ class _Splitter:
             else:
                 self.dangling(run)
             return j
-        if after.kind is Kind.SUBRUBRIC:
+        if after.kind is SUBRUBRIC:
             self.open_box(run)
             return j
-        if after.kind is Kind.DATELINE:
+        if after.kind is DATELINE:
             self.open_headline_run(run, "dateline")
             self.qr_captions(j, k)
             self.add_dateline(after)
             return k + 1
-        if after.kind is Kind.CREDIT and self.author_line(k):
+        if after.kind is CREDIT and self.author_line(k):
             self.open_headline_run(run, "author")
             self.qr_captions(j, k)
             self.apply_credit(self.current, after.parsed, after.parsed.is_photo, after.line)
             return k + 1
-        if after.kind is Kind.CONTINUED_FROM:
+        if after.kind is CONTINUED_FROM:
             self.open_continuation([b.text for b in run], after)
             return k + 1
         if self.continues_paragraph():
@@ -310,7 +332,7 @@ class _Splitter:
                 or self.ends_as_story(k)):
             self.open_headline_run(run, "headline")
             return j
-        if after.kind is Kind.TEXT and (len(run) >= 2 or self.profile.story_lead.match(after.text)):
+        if after.kind is TEXT and (len(run) >= 2 or self.profile.story_lead.match(after.text)):
             # Nothing marks a story here, but two or three headline-like lines between
             # finished paragraphs, or one over text that opens like a story (近日，…), are a
             # headline far more often than text: open a story, and say so.
@@ -336,8 +358,8 @@ class _Splitter:
         if nxt is None:
             return False
         if self.blocks[k].parsed.is_photo:
-            return nxt.kind is Kind.TEXT or nxt.kind is Kind.DATELINE
-        return nxt.kind is Kind.TEXT or nxt.kind is Kind.DATELINE or nxt.kind is Kind.SHORT
+            return nxt.kind is TEXT or nxt.kind is DATELINE
+        return nxt.kind is TEXT or nxt.kind is DATELINE or nxt.kind is SHORT
 
     def continues_paragraph(self) -> bool:
         """True when the current article's last paragraph is unfinished (a column break)."""
@@ -351,11 +373,11 @@ class _Splitter:
         last = None
         for block in self.blocks[j:]:
             kind = block.kind
-            if kind is Kind.SHORT or kind is Kind.SUBRUBRIC or kind is Kind.DATELINE or kind is Kind.CONTINUED_FROM:
+            if kind is SHORT or kind is SUBRUBRIC or kind is DATELINE or kind is CONTINUED_FROM:
                 break
-            if kind is Kind.CREDIT or kind is Kind.SOURCE or kind is Kind.CONTINUED_TO:
+            if kind is CREDIT or kind is SOURCE or kind is CONTINUED_TO:
                 return True
-            if kind is Kind.TEXT:
+            if kind is TEXT:
                 last = block
         if last is None:
             return False
@@ -403,7 +425,7 @@ class _Splitter:
         self.articles.append(PageArticle(headline, block.line, continuation=True))
         self.boundary = False
         if block.parsed:
-            self.add_text(Block(block.parsed, block.line, 1, Kind.TEXT))
+            self.add_text(Block(block.parsed, block.line, 1, TEXT))
 
     def dangling(self, run: list[Block]) -> None:
         """Headline-like lines with nothing after them: a rubric at the page's end, or a credit
@@ -469,7 +491,7 @@ class _Splitter:
         if not dateline.known:
             self.note(block.line, f"unknown dateline form {_excerpt(dateline.lead)} (kept in the body; add "
                       "the form to [datelines] own in the paper profile)", article=art)
-            self.add_text(Block(block.text, block.line, 1, Kind.TEXT))
+            self.add_text(Block(block.text, block.line, 1, TEXT))
             return
         for role_field in ("reporters", "correspondents", "photographers"):
             for name in getattr(dateline.byline, role_field):
@@ -477,7 +499,7 @@ class _Splitter:
         if dateline.agency and not art.source:
             art.source = dateline.agency
         if dateline.rest:
-            self.add_text(Block(dateline.rest, block.line, 1, Kind.TEXT))
+            self.add_text(Block(dateline.rest, block.line, 1, TEXT))
 
     def add_credit_line(self, block: Block) -> None:
         """A credit, byline or source on a line of its own ends the story above it."""
@@ -486,7 +508,7 @@ class _Splitter:
             self.note(block.line, f"credit or byline before any article, not attached: {_excerpt(block.text)}")
             return
         self.settle(art)
-        if block.kind is Kind.SOURCE:     # a reprint's source on a line of its own
+        if block.kind is SOURCE:     # a reprint's source on a line of its own
             art.source = block.parsed
         else:
             credit: Credit = block.parsed
@@ -551,9 +573,12 @@ class _Splitter:
             self.note(block.line, f"text after the end of an article (its credit, byline or source), "
                       f"left out: {_excerpt(block.text)}", article=art)
             return
-        p, forms = self.profile, self.forms
+        forms = self.forms
         text = block.text
-        to_page = p.continued_to.search(text) if text[-1] in "）)" else None
+        if not forms.may_have_tail(text):       # most paragraphs: they end in 。
+            self.append(art, text, block)
+            return
+        to_page = self.profile.continued_to.search(text) if text[-1] in "）)" else None
         if to_page:
             text = text[:to_page.start()].rstrip()
         text, credit = forms.split_photo_credit(text)

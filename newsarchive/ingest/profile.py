@@ -61,6 +61,7 @@ class PaperProfile:
     """One paper's typography as ingest reads it (see data/profile.toml for each key)."""
 
     values: dict[str, dict[str, Any]] = field(repr=False, compare=False)
+    path: Path      # the archive's profile file when it has one, else the engine's
     headline_max_chars: int
     headline_commas: bool
     picture_gap_lines: int
@@ -106,6 +107,7 @@ def load_profile(data: DataFiles | None = None) -> PaperProfile:
     default = PACKAGE_DATA / PROFILE_FILE
     values = _read(default)
     sources = {(table, key): default for table, keys in values.items() for key in keys}
+    own = default
     if data.own is not None:
         if (data.own / OLD_RUBRICS_FILE).is_file():
             raise ArchiveError("rubrics are now part of the paper profile; this file is not read",
@@ -123,7 +125,7 @@ def load_profile(data: DataFiles | None = None) -> PaperProfile:
                                      "known keys: " + ", ".join(values[table]))
                     values[table][key] = value
                     sources[(table, key)] = own
-    return _build(values, sources)
+    return _build(values, sources, own if data.own is not None and own.is_file() else default)
 
 
 def _read(path: Path) -> dict[str, dict[str, Any]]:
@@ -193,7 +195,7 @@ class _Reader:
                             "write patterns in '…' (TOML literal strings), Python re syntax") from exc
 
 
-def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Path]) -> PaperProfile:
+def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Path], path: Path) -> PaperProfile:
     r = _Reader(values, sources)
     positive_int = dict(check=lambda v: v > 0, expect="a whole number above 0")
     place_kicker = r.pattern("headline", "place_kicker")
@@ -212,6 +214,7 @@ def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Pat
     r.pattern("credits", "name", name)
     return PaperProfile(
         values=values,
+        path=path,
         headline_max_chars=r.get("page", "headline_max_chars", int, **positive_int),
         headline_commas=r.get("page", "headline_commas", bool, expect="true or false"),
         picture_gap_lines=r.get("page", "picture_gap_lines", int, lambda v: v >= 3, "a whole number, 3 or more"),
