@@ -371,7 +371,9 @@ class _Splitter:
         a line of its own, a reprint's source, a photo-news credit, or a continuation to another
         page, before the next headline or dateline."""
         last = None
-        for block in self.blocks[j:]:
+        blocks = self.blocks
+        for n in range(j, len(blocks)):     # not blocks[j:]: that copies the rest of the page
+            block = blocks[n]
             kind = block.kind
             if kind is SHORT or kind is SUBRUBRIC or kind is DATELINE or kind is CONTINUED_FROM:
                 break
