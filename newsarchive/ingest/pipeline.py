@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -255,24 +256,44 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     return new_record != record
 
 
-def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticle | None:
-    """The earlier version of an article: same title, else same position on the page."""
-    for candidates in ([o for o in old if o.title == article.title],
-                       [o for o in old if o.position == article.position]):
-        if candidates:
-            old.remove(candidates[0])
-            return candidates[0]
-    return None
+class PreviousVersions:
+    """The articles a page's last ingest wrote, looked up by title and by position on the page
+    (a dictionary each, so matching a page of n articles takes time in n, not n²)."""
+
+    def __init__(self, records: list[WrittenArticle]) -> None:
+        self.records = list(records)
+        self.taken: set[int] = set()
+        self.by_title: dict[str, deque[int]] = defaultdict(deque)
+        self.by_position: dict[int, deque[int]] = defaultdict(deque)
+        for n, record in enumerate(self.records):
+            self.by_title[record.title].append(n)
+            self.by_position[record.position].append(n)
+
+    def take(self, article: IngestedArticle) -> WrittenArticle | None:
+        """The earlier version of an article: the first not yet taken with the same title,
+        else with the same position on the page."""
+        for found in (self.by_title.get(article.title), self.by_position.get(article.position)):
+            while found and found[0] in self.taken:
+                found.popleft()
+            if found:
+                n = found.popleft()
+                self.taken.add(n)
+                return self.records[n]
+        return None
+
+    def left(self) -> list[WrittenArticle]:
+        """The records no article of the page's new version took, in their order."""
+        return [r for n, r in enumerate(self.records) if n not in self.taken]
 
 
 def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenArticle], content: Path,
                     taken: set[str], report: IngestReport) -> list[WrittenArticle]:
     """Decide every file's fate (write, keep, conflict, remove), then carry it out."""
-    unmatched = list(old_records)
+    previous_versions = PreviousVersions(old_records)
     plan: list[tuple[Path, str]] = []
     records: list[WrittenArticle] = []
     for article in articles:
-        previous = _match(article, unmatched)
+        previous = previous_versions.take(article)
         if previous:
             article.slug = previous.slug
         else:
@@ -296,7 +317,7 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
                                     "version of this article was not written)")
         records.append(record)
     removals = []
-    for gone in unmatched:
+    for gone in previous_versions.left():
         path = content / gone.file
         current = sha256_file(path)
         if not gone.deleted and current is not None and current != gone.sha256:
