@@ -127,12 +127,22 @@ AGENCY = """
 本市职工健步走活动启动
 
 【本市讯】为倡导健康生活，本市职工健步走活动日前启动，数千名职工参加。
+
+各地工会开展冬季送温暖活动
+
+据新华社电 入冬以来，各地工会开展送温暖活动，走访慰问困难职工。
+
+一九五六年劳动竞赛总结大会召开
+
+新华社讯（记者 李文章）全国劳动竞赛总结大会日前召开。
 """
 
 
 def test_agency_copy_and_bracketed_datelines():
     arts, split = read(AGENCY)
-    xinhua, bracketed, local = arts
+    xinhua, bracketed, local, reported, older = arts
+    assert (reported.source, reported.paragraphs) == ("新华社", ["入冬以来，各地工会开展送温暖活动，走访慰问困难职工。"])
+    assert (older.source, older.reporters, older.paragraphs) == ("新华社", ["李文章"], ["全国劳动竞赛总结大会日前召开。"])
     assert (xinhua.source, xinhua.reporters) == ("新华社", ["王晓东"])
     assert xinhua.paragraphs == ["第五届全国职工书法展26日在京开幕，展出作品二百余件。", "展览将持续至12月底。"]
     assert (bracketed.source, bracketed.paragraphs) == ("新华社", ["春运期间，某地铁路职工坚守岗位，保障旅客平安出行。"])

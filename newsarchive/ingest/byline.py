@@ -121,15 +121,8 @@ class BylineForms:
         name = rf"(?!(?:{verb_alt})[）)]?$){p.name}"
         names = rf"{name}(?:[\s、]+{name})*"
         group = rf"(?:{role}\s*)?{names}(?:\s*{role}\s*{names})*"
-        date = r"(?:\d{1,2}月)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
-        han = r"[\u4e00-\u9fff]"
-        agency_lead = (rf"据?(?P<agency>{agencies})(?:{han}{{0,8}}?{date}|{han}{{2,8}}?)?(?:专电|电)"
-                       r"(?=[\s（(】，,]|$)")
-        leads = "|".join([*(f"(?:{p.pattern})" for p in p.own_datelines), agency_lead])
-        verbs = {**{v: "photo" for v in p.photo_verbs}, **{v: "photo_story" for v in p.photo_story_verbs},
-                 **{v: "text_and_photo" for v in p.text_and_photo_verbs}}
-        verb_alt = _alternation(verbs)
-        agency_verbs = _alternation(p.agency_photo_verbs) or "(?!)"
+        agency_lead = p.agency_dateline.replace("{agency}", f"(?P<agency>{agencies})")
+        leads = "|".join([*(f"(?:{own.pattern})" for own in p.own_datelines), agency_lead])
         # what may stand before a credit: the line's start, a space, a sentence end, a mark,
         # or anything before a parenthesis (…活动（本报记者 张三 摄）)
         after = r"(?:^|(?<=[\s。！？!?…”’）)" + re.escape(p.author_marks) + r"])|(?=[（(]))"

@@ -74,6 +74,7 @@ class PaperProfile:
     roles: dict[str, str]
     own_datelines: tuple[re.Pattern[str], ...]
     agencies: tuple[str, ...]
+    agency_dateline: str     # a pattern with {agency} where an agency's name stands
     suspect_dateline: re.Pattern[str]
     name: str
     photo_verbs: tuple[str, ...]
@@ -210,6 +211,9 @@ def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Pat
     for word in r.words("rubrics", "patterns", allow_empty=True):
         r.pattern("rubrics", "patterns", word)
     unmarked = r.get("credits", "unmarked_field", str, lambda v: v in BYLINE_FIELDS, " or ".join(BYLINE_FIELDS))
+    agency_dateline = r.get("datelines", "agency_dateline", str, lambda v: "{agency}" in v,
+                            "a regular expression with {agency} where the agency's name stands")
+    r.pattern("datelines", "agency_dateline", agency_dateline.replace("{agency}", "(?P<agency>新华社)"))
     name = r.get("credits", "name", str, bool, "a regular expression")
     r.pattern("credits", "name", name)
     return PaperProfile(
@@ -232,6 +236,7 @@ def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Pat
         roles=roles,
         own_datelines=tuple(r.pattern("datelines", "own", p) for p in r.words("datelines", "own")),
         agencies=r.words("datelines", "agencies", allow_empty=True),
+        agency_dateline=agency_dateline,
         suspect_dateline=r.pattern("datelines", "suspect"),
         name=name,
         photo_verbs=r.words("credits", "photo"),
