@@ -85,6 +85,7 @@ def test_the_headline_role_rule_comes_from_the_profile(tmp_path, seeds_copy):
 @pytest.mark.parametrize("text,key,line,message", [
     ("[page]\nheadline_max = 40\n", "headline_max", 2, "unknown key 'headline_max' in [page]"),
     ("[paper]\nname = 1\n", None, 1, "unknown table [paper]"),
+    ("headline_max_chars = 40\n", None, None, "'headline_max_chars' stands outside any table"),
     ("# comment\n[page]\n\nheadline_max_chars = \"50\"\n", "headline_max_chars", 4, "expected a whole number above 0"),
     ("[page]\npicture_gap_lines = 2\n", "picture_gap_lines", 2, "3 or more"),
     ("[page]\nlong_article_ratio = 0.5\n", "long_article_ratio", 2, "a number above 1"),

@@ -117,7 +117,10 @@ def load_profile(data: DataFiles | None = None) -> PaperProfile:
         own = data.own / PROFILE_FILE
         if own.is_file():
             for table, keys in _read(own).items():
-                if table not in values or not isinstance(keys, dict):
+                if not isinstance(keys, dict):
+                    raise ArchiveError(f"'{table}' stands outside any table", own,
+                                       hint="put each key under its table ([page], [headline], …)")
+                if table not in values:
                     raise _error(own, table, None, f"unknown table [{table}]",
                                  "known tables: " + ", ".join(f"[{t}]" for t in values))
                 for key, value in keys.items():
