@@ -262,6 +262,8 @@ AUTHOR_LINES = """
 
 把阵地建在职工身边，服务才能常态长效。
 
+（作者单位：某区总工会）
+
 把好事办到职工心坎上
 
 本报评论员
@@ -275,7 +277,9 @@ def test_stories_opened_by_an_author_line():
     assert [a.title for a in arts] == ["某区工会开展职工心理健康讲座", "让职工在家门口享受服务", "把好事办到职工心坎上"]
     news, column, editorial = arts
     assert len(news.paragraphs) == 2 and news.rubric is None
-    assert (column.reporters, column.rubric, len(column.paragraphs)) == (["王建平"], "工会论坛", 2)
+    assert (column.reporters, column.rubric, len(column.paragraphs)) == (["王建平"], "工会论坛", 3)
+    assert column.paragraphs[-1] == "（作者单位：某区总工会）"      # a line in parentheses: never a headline
+    assert (editorial.kicker, editorial.title) == (None, "把好事办到职工心坎上")
     assert editorial.reporters == [] and editorial.paragraphs == ["办好职工身边的实事，是工会工作的出发点和落脚点。"]
     assert "□" not in body(column) and "评论员" not in body(editorial)
     assert not split.doubts

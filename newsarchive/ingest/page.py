@@ -75,7 +75,7 @@ class Block(NamedTuple):
     gap: int            # newlines before it (1 = directly after the previous line)
     kind: Kind
     parsed: object = None    # Dateline, Credit, a source name, a sub-rubric name, continued text
-    role: str | None = None  # of a text block: "caption", "list" or "qa"
+    role: str | None = None  # of a text block: "caption", "list", "qa" or "aside"
 
 
 @dataclass
@@ -153,7 +153,8 @@ class PageRules:
             forms = BylineForms.of(profile)
             # One match per paragraph says what its opening marks, in this order of precedence.
             markers = {"continued_from": profile.continued_from, "dateline": forms.dateline, "qr": profile.qr_caption,
-                       "caption": profile.picture_caption, "qa": profile.question_answer, "list": profile.list_item}
+                       "caption": profile.picture_caption, "qa": profile.question_answer, "list": profile.list_item,
+                       "aside": profile.aside}
             openings = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in markers.items()))
             return cls(profile, forms, openings)
         except re.error as exc:
@@ -626,8 +627,9 @@ class _Splitter:
         art.parts.append(text)
         if hold:
             return
-        if paragraph_ends(text) or role == "list" and headline_shaped(text, self.profile.headline_max_chars):
-            art.flush()                     # a list item set as a sub-heading is a paragraph
+        if (paragraph_ends(text) or role == "aside"
+                or role == "list" and headline_shaped(text, self.profile.headline_max_chars)):
+            art.flush()       # a list item set as a sub-heading, or a line in parentheses, is a paragraph
 
     # -- the page as a whole -----------------------------------------------------------------
 

@@ -93,6 +93,7 @@ class PaperProfile:
     qr_caption: re.Pattern[str]
     list_item: re.Pattern[str]
     story_lead: re.Pattern[str]
+    aside: re.Pattern[str]
     question_answer: re.Pattern[str]
 
     def key(self) -> str:
@@ -258,5 +259,6 @@ def _build(values: dict[str, dict[str, Any]], sources: dict[tuple[str, str], Pat
         qr_caption=r.pattern("markers", "qr_caption"),
         list_item=r.pattern("markers", "list_item"),
         story_lead=r.pattern("markers", "story_lead"),
+        aside=r.pattern("markers", "aside"),
         question_answer=r.pattern("markers", "question_answer"),
     )
