@@ -29,6 +29,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="split raw pages (seeds/*.txt) into Markdown articles (content/)")
     ing.add_argument("--seeds", type=Path, default=None, help="raw pages (default: ARCHIVE/seeds)")
     ing.add_argument("--content", type=Path, default=None, help="articles (default: ARCHIVE/content)")
+    ing.add_argument("--review", action="store_true",
+                     help="split every page again and list each doubtful place with its article")
+    ing.add_argument("--strict", action="store_true",
+                     help="like --review, and exit non-zero when there is any doubtful place")
 
     bld = sub.add_parser("build", help="render content/ into the static site")
     _add_build_args(bld)
@@ -118,7 +122,13 @@ def _data(args: argparse.Namespace, archive: Archive) -> int:
 
 def _ingest(args: argparse.Namespace, archive: Archive) -> int:
     from .ingest.pipeline import run_ingest
-    report = run_ingest(args.seeds, args.content, verbose=not args.quiet, data=archive.data)
+    strict = getattr(args, "strict", False)
+    report = run_ingest(args.seeds, args.content, verbose=not args.quiet, data=archive.data,
+                        review=strict or getattr(args, "review", False))
+    if strict and report.doubts:
+        n = len(report.doubts)
+        print(f"strict: {n} doubtful place{'' if n == 1 else 's'} (listed above)", file=sys.stderr)
+        return 1
     return 0 if report.ok else 1
 
 

@@ -49,7 +49,8 @@ def test_four_headline_lines_make_the_first_a_rubric_and_a_very_short_line_is_a_
 def test_dangling_rubric_at_the_end_of_a_page_is_not_an_article():
     page = "某区工会开展活动\n\n本报讯（记者 郑九）近日，活动开展。\n\n学习贯彻党的二十大精神"
     split_ = split_page(page, RULES)
-    assert len(split_.articles) == 1 and "rubric with no article" in split_.notes[0]
+    assert len(split_.articles) == 1 and "rubric with no article" in split_.notes[0].message
+    assert not split_.notes[0].doubt and split_.notes[0].line == 5
 
 
 def test_headline_roles_follow_the_documented_rule():

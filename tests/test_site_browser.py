@@ -127,10 +127,12 @@ def test_reading_polish_on_a_phone(browser, served):
     families = page.evaluate(style, ["body", "font-family"])
     assert families.index("PingFang SC") < families.index("system-ui")
     kicker_color = page.evaluate(style, [".kicker", "color"])
-    page.goto(served.base_url + "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html")
+    # each page left only once its requests are done: leaving earlier aborts them (a failed request)
+    page.wait_for_load_state("networkidle")
+    page.goto(served.base_url + "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html", wait_until="networkidle")
     assert float(page.evaluate(style, [".subtitle", "font-size"])[:-2]) >= body
     assert page.evaluate(style, [".subtitle", "color"]) != kicker_color
-    page.goto(served.base_url + "districts/index.html")
+    page.goto(served.base_url + "districts/index.html", wait_until="networkidle")
     sizes = page.eval_on_selector_all(".tile-name", "tiles => tiles.map(t => parseFloat(getComputedStyle(t).fontSize))")
     assert len(sizes) == 17 and min(sizes) >= 12
     assert errors == []

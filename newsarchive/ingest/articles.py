@@ -1,13 +1,17 @@
 """From a printed article to the fields of its content file: headline roles, places, topics."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .districts import Gazetteer
 from .markdown_out import IngestedArticle
 from .page import PageArticle
+from .profile import HeadlineRule
 from ..content.pages import PageMeta
 from .tags import TagMatcher
+
+SHORTEST_IS_TITLE = HeadlineRule("shortest-is-title", re.compile(r"(?!)"))
 
 
 @dataclass(frozen=True)
@@ -19,13 +23,14 @@ class Headline:
     subtitle: str | None = None
 
 
-def split_headline(lines: list[str]) -> Headline:
-    """Which printed line is kicker, title and subtitle.
+def split_headline(lines: list[str], rule: HeadlineRule = SHORTEST_IS_TITLE) -> Headline:
+    """Which printed line is kicker, title and subtitle, by the paper profile's rule.
 
-    The text does not mark the roles, so the rule follows the paper's typography: the main
-    title is set largest and is the shortest line of a two-line group. One line: the title.
-    Two lines: if the second is shorter, kicker + title; otherwise title + subtitle. Three
-    lines: kicker, title, subtitle, in that order.
+    The text does not mark the roles. "shortest-is-title" follows this paper's typography: the
+    main title is set largest and is the shorter line of a two-line group, so two lines are
+    kicker + title when the second is shorter, otherwise title + subtitle. "first-is-title":
+    two lines are title + subtitle. Under both, three lines are kicker, title, subtitle, and a
+    place line over a title (延庆区, the profile's `place_kicker`) is a kicker.
     """
     if not lines:
         return Headline("（无标题）")
@@ -33,7 +38,7 @@ def split_headline(lines: list[str]) -> Headline:
         return Headline(lines[0])
     if len(lines) == 2:
         first, second = lines
-        if len(second) < len(first):
+        if rule.place_kicker.match(first) or rule.roles == "shortest-is-title" and len(second) < len(first):
             return Headline(second, kicker=first)
         return Headline(first, subtitle=second)
     return Headline(lines[1], kicker=lines[0], subtitle=" ".join(lines[2:]))
@@ -45,12 +50,13 @@ class Classifiers:
 
     gazetteer: Gazetteer
     tags: TagMatcher
+    headline: HeadlineRule = SHORTEST_IS_TITLE
 
 
 def assemble(printed: PageArticle, page: str, position: int, meta: PageMeta,
              classifiers: Classifiers) -> IngestedArticle:
     """Build the content-file fields of one printed article (slug is assigned later)."""
-    headline = split_headline(printed.headline)
+    headline = split_headline(printed.headline, classifiers.headline)
     headline_text = " ".join(printed.headline)
     body_text = "\n".join(printed.paragraphs)
     return IngestedArticle(

@@ -81,11 +81,15 @@ class Gazetteer:
                 counts[place.districts[0]] += 1
             else:
                 unresolved.append((start, place))
+        in_context: dict[str, bool] = {}     # each district looked up in the story once, not per mention
         for start, place in unresolved:
             near = text[max(0, start - _NEARBY):start]
             named = [d for d in place.districts if d in near or d[:-1] in near]
             if not named:
-                named = [d for d in place.districts if d in counts or d in context]
+                for d in place.districts:
+                    if d not in in_context:
+                        in_context[d] = d in context
+                named = [d for d in place.districts if d in counts or in_context[d]]
             if len(named) == 1:
                 counts[named[0]] += 1
         return counts

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
@@ -48,15 +49,22 @@ def _scalar(value: object) -> str:
     """A YAML scalar: plain when YAML reads it back as the same string, else double-quoted."""
     if isinstance(value, (int, dt.date)):
         return str(value)
-    text = str(value)
+    return _text_scalar(str(value))
+
+
+@lru_cache(maxsize=1 << 16)   # names, districts, tags and rubrics repeat across thousands of files
+def _text_scalar(text: str) -> str:
     plain_ok = (text and not _PLAIN_UNSAFE.search(text) and "\n" not in text
                 and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str")
     return text if plain_ok else json.dumps(text, ensure_ascii=False)
 
 
+_FLOW_INDICATOR = re.compile(r"[,\[\]{}]")
+
+
 def _flow_item(value: str) -> str:
     """A list item in a flow sequence `[a, b]`: quoted when it holds flow indicators."""
-    return json.dumps(value, ensure_ascii=False) if re.search(r"[,\[\]{}]", value) else _scalar(value)
+    return json.dumps(value, ensure_ascii=False) if _FLOW_INDICATOR.search(value) else _text_scalar(value)
 
 
 def _escape_paragraph(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,14 +21,30 @@ from .districts import TOWNSHIPS_FILE, Gazetteer, load_townships
 from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
                        sha256_file, sha256_text)
 from .markdown_out import IngestedArticle, render_article
-from .page import split_page
+from .page import Note, PageRules, PageSplit, split_page
+from .profile import load_profile
 from ..content.pages import PageMeta, load_pages_meta, page_meta
-from .rubrics import RUBRICS_FILE, RubricRules, load_rubric_rules
 from ..text.slugs import article_slug, unique_slug
 from .tags import TagMatcher
 
 # Bump when a change to the ingest rules should re-ingest every page.
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """A place on a page that ingest noticed: a doubtful split (`doubt`) or information, with
+    the content file of the article it concerns (None: no article)."""
+
+    page: Path
+    line: int
+    message: str
+    doubt: bool
+    article: Path | None
+
+    def __str__(self) -> str:
+        where = f" (article: {self.article})" if self.article else ""
+        return f"{self.page}:{self.line}: {self.message}{where}"
 
 
 @dataclass
@@ -43,47 +60,60 @@ class IngestReport:
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    review: list[ReviewNote] = field(default_factory=list)
+    reviewed_all: bool = False     # every page was split (ingest --review): `review` is complete
 
     @property
     def ok(self) -> bool:
         """True when every page was ingested."""
         return not self.errors
 
+    @property
+    def doubts(self) -> list[ReviewNote]:
+        """The doubtful splits found (on every page with --review, else on the pages split)."""
+        return [n for n in self.review if n.doubt]
+
     def summary(self) -> str:
-        """One line: pages read, articles written, unchanged, conflicts, errors."""
+        """One line: pages read, articles written, unchanged, conflicts, errors, doubts."""
         extra = ""
         if self.removed:
             extra += f", {self.removed} removed"
         if self.kept_deleted:
             extra += f", {self.kept_deleted} deleted by hand (not recreated)"
+        doubts = len(self.doubts)
+        tail = ""
+        if doubts or self.reviewed_all:
+            tail = f", {doubts} doubtful place{'' if doubts == 1 else 's'}"
+            if doubts and not self.reviewed_all:
+                tail += " (ingest --review lists them)"
         return (f"ingest: {self.pages_read} pages read ({self.pages_unchanged} unchanged), "
                 f"{self.written} articles written, {self.unchanged} unchanged{extra}, "
-                f"{len(self.conflicts)} conflicts, {len(self.errors)} errors")
+                f"{len(self.conflicts)} conflicts, {len(self.errors)} errors{tail}")
 
 
 @dataclass(frozen=True)
 class Rules:
     """Everything that decides ingest output besides the page text."""
 
-    rubrics: RubricRules
+    page: PageRules
     classifiers: Classifiers
     fingerprint: str
     pages: dict[str, PageMeta]
 
 
-def read_rules(data: DataFiles | None = None) -> tuple[RubricRules, Classifiers, str]:
-    """Rubric rules, gazetteer and tag matcher from the data files in force, and one
-    fingerprint for them.
+def read_rules(data: DataFiles | None = None) -> tuple[PageRules, Classifiers, str]:
+    """The page rules (the paper profile), gazetteer and tag matcher from the data files in
+    force, and one fingerprint for them.
 
     The fingerprint is made from the very objects the matchers are built from, so an edit of a
     data file can never be recorded as applied while an older reading of it is used."""
     data = data or DataFiles()
     vocab = Vocabulary.read(data)
     townships = load_townships(data.path(TOWNSHIPS_FILE))
-    rubrics = load_rubric_rules(data.path(RUBRICS_FILE))
-    digest = hashlib.sha256(repr((INGEST_VERSION, vocab, townships, rubrics.key())).encode("utf-8"))
-    classifiers = Classifiers(Gazetteer(vocab.districts, townships), TagMatcher(vocab.tags))
-    return rubrics, classifiers, digest.hexdigest()
+    profile = load_profile(data)
+    digest = hashlib.sha256(repr((INGEST_VERSION, vocab, townships, profile.key())).encode("utf-8"))
+    classifiers = Classifiers(Gazetteer(vocab.districts, townships), TagMatcher(vocab.tags), profile.headline)
+    return PageRules.of(profile), classifiers, digest.hexdigest()
 
 
 def load_rules(seeds: Path, data: DataFiles | None = None) -> Rules:
@@ -91,10 +121,13 @@ def load_rules(seeds: Path, data: DataFiles | None = None) -> Rules:
     return Rules(*read_rules(data), load_pages_meta(seeds / "pages.toml"))
 
 
-def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None) -> IngestReport:
+def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None,
+               review: bool = False) -> IngestReport:
     """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit
-    (`data`: the data files in force, default the engine's)."""
-    report = IngestReport()
+    (`data`: the data files in force, default the engine's). With `review`, unchanged pages are
+    split again too (nothing is written for them), so `report.review` holds every doubtful
+    split of the archive, and the list is printed."""
+    report = IngestReport(reviewed_all=review)
     started = time.perf_counter()
     pages = sorted(seeds.glob("*.txt"))
     try:
@@ -146,11 +179,47 @@ def _copy_pages_meta(seeds: Path, content: Path) -> None:
 def _finish(report: IngestReport, verbose: bool, started: float) -> None:
     for note in report.notes if verbose else []:
         print(f"note: {note}", file=sys.stderr)
+    if report.reviewed_all:
+        doubts = report.doubts
+        pages = len({n.page for n in doubts})
+        print(f"review: {len(doubts)} doubtful place{'' if len(doubts) == 1 else 's'} on {pages} "
+              f"page{'' if pages == 1 else 's'}", file=sys.stderr)
+    for note in report.review if verbose or report.reviewed_all else []:
+        print(f"{'doubt' if note.doubt else 'note'}: {note}", file=sys.stderr)
     for conflict in report.conflicts:
         print(f"conflict: {conflict}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     print(f"{report.summary()} in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+
+
+def _review(report: IngestReport, path: Path, notes: list[Note], files: list[Path]) -> None:
+    """Keep a page's notes with the content file of the article each concerns."""
+    for note in notes:
+        article = files[note.article] if note.article is not None and note.article < len(files) else None
+        report.review.append(ReviewNote(path, note.line, note.message, note.doubt, article))
+
+
+def _split(path: Path, text: str, rules: Rules) -> PageSplit:
+    """The page's articles; ArchiveError when it holds none, or nothing that reads as news."""
+    if not text.strip():
+        raise ArchiveError("page is empty", path)
+    split = split_page(text, rules.page)
+    if not split.articles:
+        raise ArchiveError("holds no article (no dateline such as 本报讯（记者 …） and no headline "
+                           "followed by text): not a newspaper page; nothing was written for it", path)
+    if not split.newspaper:
+        raise ArchiveError("is not a newspaper page: no dateline, byline or credit, and no headline over "
+                           "Chinese text; nothing was written for it", path,
+                           hint="only newspaper page text belongs in seeds/")
+    return split
+
+
+def _review_unchanged(path: Path, data: bytes, text: str | None, content: Path, rules: Rules,
+                      record: PageRecord, report: IngestReport) -> None:
+    """ingest --review: split an unchanged page again for its notes (nothing is written)."""
+    split = _split(path, text if text is not None else page_text(data, path), rules)
+    _review(report, path, split.notes, [content / a.file for a in record.articles])
 
 
 def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
@@ -167,6 +236,8 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     if record and same_rules and record.raw_sha256 == raw_hash:
         report.pages_unchanged += 1
         report.unchanged += sum(1 for a in record.articles if not a.deleted)
+        if report.reviewed_all:
+            _review_unchanged(path, data, None, content, rules, record, report)
         return False
     text = page_text(data, path)
     text_hash = sha256_text(f"{text}\n{meta!r}")
@@ -176,39 +247,56 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
         report.pages_unchanged += 1
         report.unchanged += sum(1 for a in record.articles if not a.deleted)
         record.raw_sha256 = raw_hash
+        if report.reviewed_all:
+            _review_unchanged(path, data, text, content, rules, record, report)
         return True
-    if not text.strip():
-        raise ArchiveError("page is empty", path)
-    split = split_page(text, rules.rubrics)
-    if not split.articles:
-        raise ArchiveError("holds no article (no dateline such as 本报讯（记者 …） and no headline "
-                           "followed by text)", path)
-    report.notes.extend(f"{path}:{note}" for note in split.notes)
+    split = _split(path, text, rules)
     articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
     old = record.articles if record else orphans.pop(stem, [])
     new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report), raw_hash)
     manifest.pages[stem] = new_record
+    _review(report, path, split.notes, [content / f"{a.slug}.md" for a in articles])
     return new_record != record
 
 
-def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticle | None:
-    """The earlier version of an article: same title, else same position on the page."""
-    for candidates in ([o for o in old if o.title == article.title],
-                       [o for o in old if o.position == article.position]):
-        if candidates:
-            old.remove(candidates[0])
-            return candidates[0]
-    return None
+class PreviousVersions:
+    """The articles a page's last ingest wrote, looked up by title and by position on the page
+    (a dictionary each, so matching a page of n articles takes time in n, not n²)."""
+
+    def __init__(self, records: list[WrittenArticle]) -> None:
+        self.records = list(records)
+        self.taken: set[int] = set()
+        self.by_title: dict[str, deque[int]] = defaultdict(deque)
+        self.by_position: dict[int, deque[int]] = defaultdict(deque)
+        for n, record in enumerate(self.records):
+            self.by_title[record.title].append(n)
+            self.by_position[record.position].append(n)
+
+    def take(self, article: IngestedArticle) -> WrittenArticle | None:
+        """The earlier version of an article: the first not yet taken with the same title,
+        else with the same position on the page."""
+        for found in (self.by_title.get(article.title), self.by_position.get(article.position)):
+            while found and found[0] in self.taken:
+                found.popleft()
+            if found:
+                n = found.popleft()
+                self.taken.add(n)
+                return self.records[n]
+        return None
+
+    def left(self) -> list[WrittenArticle]:
+        """The records no article of the page's new version took, in their order."""
+        return [r for n, r in enumerate(self.records) if n not in self.taken]
 
 
 def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenArticle], content: Path,
                     taken: set[str], report: IngestReport) -> list[WrittenArticle]:
     """Decide every file's fate (write, keep, conflict, remove), then carry it out."""
-    unmatched = list(old_records)
+    previous_versions = PreviousVersions(old_records)
     plan: list[tuple[Path, str]] = []
     records: list[WrittenArticle] = []
     for article in articles:
-        previous = _match(article, unmatched)
+        previous = previous_versions.take(article)
         if previous:
             article.slug = previous.slug
         else:
@@ -232,7 +320,7 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
                                     "version of this article was not written)")
         records.append(record)
     removals = []
-    for gone in unmatched:
+    for gone in previous_versions.left():
         path = content / gone.file
         current = sha256_file(path)
         if not gone.deleted and current is not None and current != gone.sha256:
