@@ -81,7 +81,6 @@ base_url = "https://example.org/archive/"
 
 [paging]
 articles_per_page = 100
-front_page_articles = 12
 feed_entries = 50
 """
 GIB = 1 << 30

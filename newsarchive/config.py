@@ -17,7 +17,6 @@ class Paging:
     """How many items list pages, the front page and the feed show."""
 
     articles_per_page: int = 20
-    front_page_articles: int = 12
     feed_entries: int = 50
 
 
@@ -41,7 +40,9 @@ class SiteConfig:
 
 
 # Lower bounds of whole-number settings (a list page of 0 articles would never end).
-_MINIMUM = {"articles_per_page": 1, "front_page_articles": 0, "feed_entries": 0}
+_MINIMUM = {"articles_per_page": 1, "feed_entries": 0}
+# Settings earlier versions read and this one does not: reported, never silently accepted.
+_RETIRED = {("paging", "front_page_articles"): "the front page shows the latest edition whole; remove the line"}
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _KEY_RE = re.compile(r"""\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 _TABLE_RE = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
@@ -90,6 +91,10 @@ class _SettingsReader:
         hints = get_type_hints(cls)
         values: dict[str, Any] = {}
         for key, value in data.items():
+            if (*table, key) in _RETIRED:
+                self._fail(table, key, f"'{'.'.join((*table, key))}' is no longer used",
+                           hint=_RETIRED[(*table, key)])
+                continue
             if key not in known:
                 self._unknown(key, table, list(known))
                 continue

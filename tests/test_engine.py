@@ -51,6 +51,7 @@ def test_a_misspelt_paging_key_is_named_with_its_table(tmp_path):
     ('base_url = "example.org/x"\n', "1: base_url must be an absolute http(s) URL"),
     ('language = "Chinese please"\n', "1: language must be a language tag"),
     ('[pagin]\narticles_per_page = 3\n', "1: unknown setting 'pagin' (did you mean 'paging'?)"),
+    ('[paging]\nfront_page_articles = 12\n', "2: 'paging.front_page_articles' is no longer used"),
     ('title = \n', "invalid TOML"),
 ])
 def test_bad_settings_are_errors_with_file_and_line(tmp_path, text, message):
