@@ -33,6 +33,7 @@ from .progress import Progress
 from .render import TEASER_TEMPLATE, Renderer, fingerprint
 from .search import SearchDoc
 from .text.pinyin import keep_pinyin_table
+from .strings import Strings
 from .theme import Theme
 from .views import VIEWS, Shown, Views, extra_outputs
 from .vocab import Vocabulary
@@ -97,6 +98,7 @@ class SiteBuild:
         self.theme = theme
         self.data = data
         self.vocab: Vocabulary | None = None   # read when the build starts
+        self.ui: Strings | None = None         # the theme's wording, likewise
         self.report = BuildReport(ok=False)
         self.temporary: list[Path] = []   # directories to remove however the build ends
 
@@ -205,6 +207,7 @@ class SiteBuild:
             raise ArchiveError("content directory not found", self.content,
                                hint="run `python build.py ingest` first, or pass --content DIR")
         self.vocab = Vocabulary.read(self.data)
+        self.ui = self.theme.strings()
         return Inputs(make_stamps(self.theme.stamp(), repr(self.config), repr(self.vocab)),
                       scan_content(self.content))
 
@@ -262,7 +265,7 @@ class SiteBuild:
     def build_model(self, loaded: ContentLoad) -> SiteModel:
         """The site model, after refusing duplicate slugs."""
         self.fail_on(check_unique_slugs(loaded.articles))
-        return build_model(loaded.articles, self.config, self.vocab, loaded.pages)
+        return build_model(loaded.articles, self.config, self.vocab, loaded.pages, self.ui)
 
     def pages_to_look_at(self, outputs: list[Output], model: SiteModel, loaded: ContentLoad,
                          new: BuildState, last: BuildState | None,
@@ -300,7 +303,7 @@ class SiteBuild:
 
     def load_templates(self, compiled_dir: Path) -> Renderer:
         """The theme's templates, compiled once (before workers fork, so they share them)."""
-        renderer = Renderer(self.theme, compiled_dir)
+        renderer = Renderer(self.theme, compiled_dir, self.ui)
         renderer.preload(sorted({template for template, _ in VIEWS.values()} | {TEASER_TEMPLATE}))
         return renderer
 

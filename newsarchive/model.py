@@ -21,10 +21,10 @@ from .config import SiteConfig
 from .content.article import Article
 from .content.pages import PAGES_FILE, PageInfo, known_page_info
 from .errors import ArchiveError
+from .strings import Strings
 from .text.slugs import person_slug, pinyin_slug, unique_slugs
 from .vocab import Vocabulary
 
-UNDATED = "未注明日期"                 # how pages and articles without a known date are labelled
 _LEADING_NUMBER = re.compile(r"\d+")
 
 
@@ -107,7 +107,7 @@ class SiteArticle:
     url: str
     page: int | None                    # index into SiteModel.pages
     edition: int | None                 # index into SiteModel.editions: the issue of its date
-    people: tuple[tuple[str, int], ...]  # (role label, index into SiteModel.people)
+    people: tuple[tuple[str, int], ...]  # (role: reporter …, index into SiteModel.people)
     districts: tuple[int, ...]          # indices into SiteModel.districts
     tags: tuple[int, ...]               # indices into SiteModel.tags
     column: int | None                  # index into SiteModel.columns
@@ -195,6 +195,7 @@ class SiteModel:
     years: list[Year]                   # newest first
     undated: tuple[int, ...]            # the undated newspaper pages, in their order
     edition_dates: dict[str, int]       # ISO date -> index into editions
+    ui: Strings                         # the theme's wording (page labels, dates, titles)
     _outputs: list[Output] | None = field(default=None, repr=False, compare=False)
 
     def outputs(self) -> list[Output]:
@@ -238,14 +239,16 @@ def list_key(article: Article) -> tuple:
 
 
 def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
-                page_info: dict[str, PageInfo] | None = None) -> SiteModel:
-    """Place every article in the site and compute all groups, editions and URLs.
+                page_info: dict[str, PageInfo] | None = None, ui: Strings | None = None) -> SiteModel:
+    """Place every article in the site and compute all groups, editions and URLs (`ui`: the
+    theme's wording, default the default theme's).
 
     Raises ArchiveError when two newspaper pages claim the same date and 版次."""
     urls = Urls(config.base_url)
     ordered = sorted(articles, key=list_key)
     per_page = max(1, config.paging.articles_per_page)
-    pages, editions, undated = _news_pages(ordered, page_info or {})
+    ui = ui or Strings.default()
+    pages, editions, undated = _news_pages(ordered, page_info or {}, ui)
     page_index = {p.stem: i for i, p in enumerate(pages)}
     edition_index = {e.date: i for i, e in enumerate(editions)}
     district_groups = _fixed_groups("districts", [(d.name, d.slug) for d in vocab.districts], ordered,
@@ -273,7 +276,7 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     newest = next((a.date for a in ordered if a.date), None)
     return SiteModel(config, urls, site_articles, pages, tag_groups, district_groups,
                      people_groups, column_groups, newest, editions, _years(editions), undated,
-                     edition_index)
+                     edition_index, ui)
 
 
 def issue_date(article: Article, page: "NewsPage | None") -> str | None:
@@ -281,7 +284,7 @@ def issue_date(article: Article, page: "NewsPage | None") -> str | None:
     return article.date or (page.date if page is not None else None)
 
 
-def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
+def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo], ui: Strings
                 ) -> tuple[list[NewsPage], list[Edition], tuple[int, ...]]:
     """The newspaper pages in list order (order of their first article), articles by position;
     the editions, newest first; and the undated pages in their order."""
@@ -312,7 +315,7 @@ def _news_pages(ordered: list[Article], page_info: dict[str, PageInfo]
     days = sorted(set(by_day) | {a.date for a in ordered if a.date}, reverse=True)
     edition_of = {day: e for e, day in enumerate(days)}
     names = _page_names(stems, infos, by_day, undated, [ordered[members[s][0]].title for s in stems],
-                        [len(members[s]) for s in stems])
+                        [len(members[s]) for s in stems], ui)
     place = {p: at for order in (*by_day.values(), undated) for at, p in enumerate(order)}
     pages = [NewsPage(stem, label, short, title, info.date, info.number, Urls.page(page_key(stem, info)),
                       anchor, tuple(members[stem]), edition_of.get(info.date) if info.date else None, place[p])
@@ -345,8 +348,8 @@ def _check_page_numbers(day_pages: list[int], infos: list[PageInfo], stems: list
     for a, b in zip(day_pages, day_pages[1:]):
         if infos[a].number is not None and infos[a].number == infos[b].number:
             raise ArchiveError(
-                f"newspaper pages {stems[a]} and {stems[b]} are both "
-                f"{display_date(infos[a].date)} 第{infos[a].number}版", PAGES_FILE,
+                f"newspaper pages {stems[a]} and {stems[b]} are both {infos[a].date} 第{infos[a].number}版",
+                PAGES_FILE,
                 hint="give each page of a day its own number (版次) in pages.toml, or fix the date")
 
 
@@ -366,7 +369,8 @@ def page_key(stem: str, info: PageInfo) -> str:
 
 
 def _page_names(stems: list[str], infos: list[PageInfo], by_day: dict[str, list[int]],
-                undated: list[int], first_titles: list[str], sizes: list[int]) -> list[tuple[str, str, str, str]]:
+                undated: list[int], first_titles: list[str], sizes: list[int],
+                ui: Strings) -> list[tuple[str, str, str, str]]:
     """(label, short label, title, anchor) of every page.
 
     Numbered pages are 第N版; a page without 版次 is 版面K, K its place among the unnumbered
@@ -378,17 +382,18 @@ def _page_names(stems: list[str], infos: list[PageInfo], by_day: dict[str, list[
         for p in day_pages:
             info = infos[p]
             if info.number is not None:
-                short, anchor = f"第{info.number}版", f"p{info.number}"
+                short, anchor = ui.fill("page_number", number=info.number), f"p{info.number}"
             else:
                 rank += 1
-                short, anchor = f"版面{rank}", f"u{rank}"
-            label = f"{short} · {info.name}" if info.name else short
-            names[p] = (label, short, f"{display_date(day)} {label}", anchor)
+                short, anchor = ui.fill("page_rank", rank=rank), f"u{rank}"
+            label = ui.fill("page_label", short=short, name=info.name) if info.name else short
+            names[p] = (label, short, ui.fill("dated_page_title", date=ui.date(day), label=label), anchor)
     for rank, p in enumerate(undated, start=1):
-        short = f"版面{rank}"
-        label = f"{short} · {infos[p].name}" if infos[p].name else short
-        lead = first_titles[p] + ("等" if sizes[p] > 1 else "")
-        names[p] = (label, short, f"{UNDATED} {label}：{lead}", f"u{rank}")
+        short = ui.fill("page_rank", rank=rank)
+        label = ui.fill("page_label", short=short, name=infos[p].name) if infos[p].name else short
+        lead = first_titles[p] + (ui.and_more if sizes[p] > 1 else "")
+        names[p] = (label, short, ui.fill("undated_page_title", undated=ui.undated, label=label, lead=lead),
+                    f"u{rank}")
     return names
 
 
@@ -410,14 +415,6 @@ def calendar_weeks(year: int, month: int) -> list[list[int]]:
     """A month as weeks of seven day numbers, Monday first; 0 where a week reaches into
     another month."""
     return calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
-
-
-def display_date(iso: str | None) -> str:
-    """A date as Chinese readers write it: 2024年11月20日."""
-    if not iso:
-        return ""
-    day = Date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _paged_urls(section: str, slug: str, count: int, per_page: int) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .archive import DEFAULT_THEME
 from .errors import ArchiveError
+from .strings import Strings
 from .theme import Theme
 
 THEME_DIR = DEFAULT_THEME         # the default theme's folder
@@ -23,7 +24,7 @@ ROOT_MARK = Markup("<root>")       # stands for the page's root in a reusable li
 class Renderer:
     """The theme's templates, compiled once, rendering view contexts to text."""
 
-    def __init__(self, theme: Theme, compiled_dir: Path | None = None) -> None:
+    def __init__(self, theme: Theme, compiled_dir: Path | None = None, ui: Strings | None = None) -> None:
         self.template_dirs = theme.template_dirs
         # Compiled templates kept between builds (Jinja checks each against its source).
         bytecode = None
@@ -38,6 +39,7 @@ class Renderer:
         self.fragments: dict[tuple, Markup] = {}
         self.teaser_items: dict[tuple, str] = {}
         self.env.globals["fragment"] = self.fragment
+        self.env.globals["ui"] = ui or theme.strings()     # the theme's wording, in every template
         self.env.globals["teasers"] = self.teasers
 
     def preload(self, names: list[str]) -> None:

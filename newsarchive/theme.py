@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .archive import DEFAULT_THEME, THEMES_DIR
 from .errors import ArchiveError
+from .strings import STRINGS_FILE, Strings
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ class Theme:
                 if path.is_file():
                     found[path.relative_to(static).as_posix()] = path
         return dict(sorted(found.items()))
+
+    def strings(self) -> Strings:
+        """The wording in force: the default theme's table, with the entries of each theme
+        folder's strings.toml over it (the archive's overrides last)."""
+        files = [DEFAULT_THEME / STRINGS_FILE]
+        files += [folder / STRINGS_FILE for folder in reversed(self.folders)
+                  if folder != DEFAULT_THEME and (folder / STRINGS_FILE).is_file()]
+        return Strings.read(files)
 
     def stamp(self) -> str:
         """A hash of the name and bytes of every file of the theme, overrides included."""

@@ -21,8 +21,8 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content.markdown import render_body
-from .model import (UNDATED, Edition, Group, NewsPage, Output, SiteArticle, SiteModel, Urls,
-                    calendar_weeks, display_date, month_id)
+from .model import (Edition, Group, NewsPage, Output, SiteArticle, SiteModel, Urls, calendar_weeks,
+                    month_id)
 
 FRONT_PAGES = 6            # undated newspaper pages on the front page of an archive without dates
 POPULAR_TAGS = 15
@@ -32,8 +32,6 @@ TEASER_CHARS = 26          # the summary in list entries (a line on a desktop, a
 RELATED_NEIGHBOURS = 8     # candidates taken from each shared group, either side in time
 HELPFUL_TITLE_CHARS = 12   # an edition lists a shorter headline with its subtitle (or kicker)
 CITED_AUTHORS = 3          # GB/T 7714-2015: at most three names, then 等
-SECTION_NAMES = {"tags": "标签", "districts": "地区", "people": "人物", "columns": "栏目"}
-WEEKDAYS = "一二三四五六日"
 SITEMAP_URLS = 50_000      # the sitemap protocol's limit per file
 
 
@@ -388,7 +386,8 @@ class Views:
         # An article's teaser shows on several lists, an edition's date on all its articles:
         # made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
-        self.issue_links = [Link(display_date(e.date), e.url) for e in model.editions]
+        self.ui = model.ui
+        self.issue_links = [Link(self.ui.date(e.date), e.url) for e in model.editions]
         self.issue_crumbs = [self._date_crumbs(e) for e in model.editions]
         self._sitemap: list[SitemapEntry] | None = None
         self._shown: set[int] = set()     # articles the page being made shows (see shows)
@@ -426,7 +425,7 @@ class Views:
               crumbs: tuple[Link, ...], og_type: str = "website", nav_is_index: bool = False) -> Meta:
         """Meta for a page under the site's title."""
         full_title = f"{title} - {self.site.title}" if title else self.site.title
-        breadcrumbs = (Link("首页", Urls.front()), *crumbs) if crumbs else ()
+        breadcrumbs = (Link(self.ui.home, Urls.front()), *crumbs) if crumbs else ()
         return Meta(full_title, description or self.site.description, self.urls.absolute(output.path),
                     og_type, nav, nav_is_index, breadcrumbs, title or self.site.title)
 
@@ -479,7 +478,7 @@ class Views:
         for role, person in entry.people:
             group = self.model.people[person]
             roles.setdefault(role, []).append(Link(group.name, group.urls[0]))
-        return tuple(Byline(role, tuple(people)) for role, people in roles.items())
+        return tuple(Byline(getattr(self.ui, role), tuple(people)) for role, people in roles.items())
 
     def related(self, entry: SiteArticle, shown: tuple[int, ...] = ()) -> tuple[Teaser, ...]:
         """Articles sharing most tags and districts, among the nearest in time in each group;
@@ -561,15 +560,15 @@ class Views:
     def _date_crumbs(self, edition: Edition, current: bool = False) -> tuple[Link, ...]:
         """2021年 (its month on the year's page) › 3月12日 (the edition)."""
         day = Date.fromisoformat(edition.date)
-        return (Link(f"{day.year}年", Urls.month(day.year, day.month)),
-                Link(f"{day.month}月{day.day}日", "" if current else edition.url))
+        return (Link(self.ui.fill("year", year=day.year), Urls.month(day.year, day.month)),
+                Link(self.ui.fill("month_day", month=day.month, day=day.day), "" if current else edition.url))
 
     def _page_crumbs(self, page: NewsPage, current: bool = False) -> tuple[Link, ...]:
         """The way down to a newspaper page: its date, or 未注明日期, then 第3版."""
         if page.edition is not None:
             up = self.issue_crumbs[page.edition]
         else:
-            up = (Link(UNDATED, Urls.editions() + "#undated"),)
+            up = (Link(self.ui.undated, Urls.editions() + "#undated"),)
         return (*up, Link(page.short, "" if current else page.url))
 
     def _edition_pages(self, edition: Edition) -> tuple[EditionPage, ...]:
@@ -603,11 +602,12 @@ class Views:
         entries = []
         for y in self.model.years:
             months = sorted({int(editions[e].date[5:7]) for e in y.editions})
-            entries.append(YearEntry(f"{y.year}年", y.url, len(y.editions), y.article_count, False,
-                                     tuple(Link(f"{m}月", Urls.month(y.year, m)) for m in months)))
+            entries.append(YearEntry(self.ui.fill("year", year=y.year), y.url, len(y.editions), y.article_count,
+                                     False, tuple(Link(self.ui.fill("month", month=m), Urls.month(y.year, m))
+                                                  for m in months)))
         if self.model.undated:
             pages = self.model.pages
-            entries.append(YearEntry(UNDATED, Urls.editions() + "#undated", len(self.model.undated),
+            entries.append(YearEntry(self.ui.undated, Urls.editions() + "#undated", len(self.model.undated),
                                      sum(len(pages[p].articles) for p in self.model.undated), True, ()))
         return tuple(entries)
 
@@ -677,17 +677,17 @@ class Views:
         page = model.pages[output.ref]
         if page.edition is not None:
             edition = model.editions[page.edition]
-            issue = Link(display_date(edition.date), edition.url)
+            issue = Link(self.ui.date(edition.date), edition.url)
             order = edition.pages
         else:
-            issue = Link(UNDATED, Urls.editions() + "#undated")
+            issue = Link(self.ui.undated, Urls.editions() + "#undated")
             order = model.undated
         at = page.place
-        previous = self._page_turn("上一版", order[at - 1]) if at > 0 else None
-        following = self._page_turn("下一版", order[at + 1]) if at + 1 < len(order) else None
+        previous = self._page_turn(self.ui.previous_newspaper_page, order[at - 1]) if at > 0 else None
+        following = self._page_turn(self.ui.next_newspaper_page, order[at + 1]) if at + 1 < len(order) else None
         if page.edition is not None:
-            previous = previous or self._edition_turn("上一期", page.edition + 1)
-            following = following or self._edition_turn("下一期", page.edition - 1)
+            previous = previous or self._edition_turn(self.ui.previous_issue, page.edition + 1)
+            following = following or self._edition_turn(self.ui.next_issue, page.edition - 1)
         view = NewsPageView(issue, page.label, tuple(self.teaser(i) for i in page.articles),
                             previous, following)
         description = f"{page.title}：" + "；".join(self.article_of(i).article.title for i in page.articles)
@@ -705,7 +705,7 @@ class Views:
         if not 0 <= e < len(self.model.editions):
             return None
         edition = self.model.editions[e]
-        return Turn(kind, display_date(edition.date), edition.url)
+        return Turn(kind, self.ui.date(edition.date), edition.url)
 
     def edition(self, output: Output) -> dict[str, Any]:
         """One day's edition: its pages in 版次 order with their articles."""
@@ -724,16 +724,17 @@ class Views:
         if model.config.newspaper:
             data["isPartOf"] = {"@type": "Periodical", "name": model.config.newspaper}
         view = EditionView(
-            display_date(edition.date), edition.date, f"星期{WEEKDAYS[day.weekday()]}", edition.issue,
+            self.ui.date(edition.date), edition.date, self.ui.weekday(edition.date), edition.issue,
             edition.article_count, self._edition_pages(edition),
             tuple(self.headline(i) for i in edition.others),
-            Link(f"{day.year}年{day.month}月", Urls.month(day.year, day.month)),
-            self._edition_turn("上一期", output.ref + 1), self._edition_turn("下一期", output.ref - 1),
+            Link(self.ui.fill("year_month", year=day.year, month=day.month), Urls.month(day.year, day.month)),
+            self._edition_turn(self.ui.previous_issue, output.ref + 1),
+            self._edition_turn(self.ui.next_issue, output.ref - 1),
             script_json(data))
         pages = model.pages
-        description = f"{display_date(edition.date)}的报纸：" + "；".join(
+        description = self.ui.fill("edition_description", date=self.ui.date(edition.date)) + "；".join(
             pages[p].label for p in edition.pages)
-        meta = self._meta(output, display_date(edition.date), shorten(description, DESCRIPTION_CHARS),
+        meta = self._meta(output, self.ui.date(edition.date), shorten(description, DESCRIPTION_CHARS),
                           "editions", self._date_crumbs(edition, current=True))
         return self._base(output, meta, edition=view)
 
@@ -741,16 +742,18 @@ class Views:
         """One year as twelve month calendars."""
         years = self.model.years
         year = years[output.ref]
-        months = tuple(self.calendar(year.year, month, f"{month}月") for month in range(1, 13))
+        months = tuple(self.calendar(year.year, month, self.ui.fill("month", month=month)) for month in range(1, 13))
         previous = following = None
         if output.ref + 1 < len(years):
-            previous = Turn("上一年", f"{years[output.ref + 1].year}年", years[output.ref + 1].url)
+            previous = Turn(self.ui.previous_year, self.ui.fill("year", year=years[output.ref + 1].year),
+                            years[output.ref + 1].url)
         if output.ref > 0:
-            following = Turn("下一年", f"{years[output.ref - 1].year}年", years[output.ref - 1].url)
+            following = Turn(self.ui.next_year, self.ui.fill("year", year=years[output.ref - 1].year),
+                             years[output.ref - 1].url)
         view = YearView(year.year, len(year.editions), year.article_count, months, previous, following)
-        title = f"{year.year}年"
-        meta = self._meta(output, title, f"{title}的{len(year.editions)}期报纸，按日历浏览。", "editions",
-                          (Link("往期", Urls.editions()), Link(title, "")))
+        title = self.ui.fill("year", year=year.year)
+        meta = self._meta(output, title, self.ui.fill("year_description", year=title, count=len(year.editions)),
+                          "editions", (Link(self.ui.editions, Urls.editions()), Link(title, "")))
         return self._base(output, meta, year=view)
 
     def editions_index(self, output: Output) -> dict[str, Any]:
@@ -759,7 +762,8 @@ class Views:
         undated = tuple(UndatedPage(self.page_title(p), pages[p].url, len(pages[p].articles))
                         for p in self.model.undated)
         view = EditionsView(self.year_entries(), len(self.model.editions), undated)
-        meta = self._meta(output, "往期", "按年份和日期浏览往期报纸。", "editions", (Link("往期", ""),),
+        meta = self._meta(output, self.ui.editions, self.ui.editions_description, "editions",
+                          (Link(self.ui.editions, ""),),
                           nav_is_index=True)
         return self._base(output, meta, editions=view)
 
@@ -771,16 +775,19 @@ class Views:
         start = (output.number - 1) * per_page
         teasers = tuple(self.teaser(i) for i in group.articles[start:start + per_page])
         note = self._person_roles(output.ref) if section == "people" else ""
-        view = ListingView(group.name, SECTION_NAMES[section], note, len(group.articles), teasers,
+        section_name = getattr(self.ui, section)
+        view = ListingView(group.name, section_name, note, len(group.articles), teasers,
                            self.pager(group.urls, output.number))
         crumbs: tuple[Link, ...] = ()
         if section != "columns":
-            crumbs = (Link(SECTION_NAMES[section], Urls.section_index(section)),)
-        heading = group.name if output.number == 1 else f"{group.name}（第{output.number}页）"
+            crumbs = (Link(section_name, Urls.section_index(section)),)
+        heading = (group.name if output.number == 1 else
+                   self.ui.fill("listing_heading_page", name=group.name, number=output.number))
         crumbs += (Link(group.name, "" if output.number == 1 else group.urls[0]),)
         if output.number > 1:
-            crumbs += (Link(f"第{output.number}页", ""),)
-        description = f"{SECTION_NAMES[section]}“{group.name}”的{len(group.articles)}篇文章"
+            crumbs += (Link(self.ui.fill("page_n", number=output.number), ""),)
+        description = self.ui.fill("listing_description", section=section_name, name=group.name,
+                                   count=len(group.articles))
         meta = self._meta(output, heading, description, section if section != "columns" else "", crumbs)
         return self._base(output, meta, listing=view)
 
@@ -791,7 +798,7 @@ class Views:
             entry = self.model.articles[index]
             for role in dict.fromkeys(role for role, who in entry.people if who == person):
                 counts[role] = counts.get(role, 0) + 1
-        return " · ".join(f"{role} {n}" for role, n in counts.items())
+        return " · ".join(f"{getattr(self.ui, role)} {n}" for role, n in counts.items())
 
     def letters_index(self, output: Output, section: str, name: str, groups: list) -> dict[str, Any]:
         """The tags or people index, A–Z by pinyin with letter headings and counts."""
@@ -800,18 +807,18 @@ class Views:
             letter = group.slug[:1].upper() if group.slug[:1].isalpha() else "#"
             letters.setdefault(letter, []).append(
                 Entry(group.name, group.slug, group.urls[0], len(group.articles), 0, ""))
-        view = IndexView(name, f"共{len(groups)}个{name}，按拼音排序。",
+        view = IndexView(name, self.ui.fill("letters_intro", count=len(groups), name=name),
                          tuple(LetterGroup(k, tuple(v)) for k, v in letters.items()), ())
         meta = self._meta(output, name, view.intro, section, (Link(name, ""),), nav_is_index=True)
         return self._base(output, meta, index=view)
 
     def tags_index(self, output: Output) -> dict[str, Any]:
         """All tags A–Z."""
-        return self.letters_index(output, "tags", "标签", self.model.tags)
+        return self.letters_index(output, "tags", self.ui.tags, self.model.tags)
 
     def people_index(self, output: Output) -> dict[str, Any]:
         """All reporters, correspondents and photographers A–Z."""
-        return self.letters_index(output, "people", "人物", self.model.people)
+        return self.letters_index(output, "people", self.ui.people, self.model.people)
 
     def district_entries(self) -> tuple[Entry, ...]:
         """The 17 districts with counts and bar widths relative to the busiest."""
@@ -824,9 +831,10 @@ class Views:
         """The 17 districts with their counts and a bar chart of where stories come from."""
         entries = self.district_entries()
         placed = sum(1 for a in self.model.articles if a.districts)
-        view = IndexView("地区", f"{len(self.model.articles)}篇文章中有{placed}篇标注了所涉及的区；"
-                         "全市性报道不计入任何区。", (), entries)
-        meta = self._meta(output, "地区", view.intro, "districts", (Link("地区", ""),), nav_is_index=True)
+        view = IndexView(self.ui.districts, self.ui.fill("districts_intro", articles=len(self.model.articles),
+                                                         placed=placed), (), entries)
+        meta = self._meta(output, self.ui.districts, view.intro, "districts", (Link(self.ui.districts, ""),),
+                          nav_is_index=True)
         return self._base(output, meta, index=view)
 
     def front(self, output: Output) -> dict[str, Any]:
@@ -839,10 +847,10 @@ class Views:
         if model.editions:
             latest = model.editions[0]
             day = Date.fromisoformat(latest.date)
-            edition_link = Link(display_date(latest.date), latest.url)
+            edition_link = Link(self.ui.date(latest.date), latest.url)
             pages = self._edition_pages(latest)
             others = tuple(self.headline(i) for i in latest.others)
-            month = self.calendar(day.year, day.month, f"{day.year}年{day.month}月")
+            month = self.calendar(day.year, day.month, self.ui.fill("year_month", year=day.year, month=day.month))
         else:
             pages = tuple(EditionPage(model.pages[p].label, model.pages[p].url, model.pages[p].anchor,
                                       tuple(self.headline(i) for i in model.pages[p].articles))
@@ -859,13 +867,13 @@ class Views:
         districts = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "")
                           for g in self.model.districts)
         tags = tuple(TagOption(g.name, g.slug, g.urls[0], len(g.articles)) for g in self.model.tags)
-        meta = self._meta(output, "检索", "检索文章标题、正文、人物、地区和标签，支持拼音。", "search",
-                          (Link("检索", ""),), nav_is_index=True)
+        meta = self._meta(output, self.ui.search, self.ui.search_description, "search",
+                          (Link(self.ui.search, ""),), nav_is_index=True)
         return self._base(output, meta, all_districts=districts, all_tags=tags)
 
     def not_found(self, output: Output) -> dict[str, Any]:
         """The not-found page; it is served at any depth, so its links are absolute."""
-        meta = self._meta(output, "页面未找到", "", "", (Link("页面未找到", ""),))
+        meta = self._meta(output, self.ui.not_found, "", "", (Link(self.ui.not_found, ""),))
         context = self._base(output, meta)
         context["root"] = self.site.base_url
         return context

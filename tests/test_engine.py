@@ -247,3 +247,33 @@ def test_small_steps_show_no_progress():
     with Progress("load", 10, stream=stream) as progress:
         progress.update(10)
     assert stream.getvalue() == "" and progress.bar is None
+
+
+# --- wording -----------------------------------------------------------------------------------
+
+def test_the_wording_comes_from_one_table_that_an_archive_overrides_entry_by_entry(tmp_path):
+    overrides = tmp_path / "theme"
+    overrides.mkdir()
+    (overrides / "strings.toml").write_text(
+        'editions = "Back issues"\nfull_date = "{day}/{month}/{year}"\nrelated = "See also"\n', encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(copy_fixture_content(tmp_path / "content"), out,
+                 theme=Theme.select(None, tmp_path, overrides)).ok
+    front = (out / "index.html").read_text(encoding="utf-8")
+    assert ">Back issues</a>" in front and ">往期</a>" not in front
+    article = (out / "articles" / "chao-yang-qu-ju-ban-chan-ye-gong-ren" / "index.html").read_text(encoding="utf-8")
+    assert "20/11/2024" in article and "<h2>See also</h2>" in article
+    assert "2024年11月20日" not in article
+    page_titles = [p.read_text(encoding="utf-8") for p in (out / "pages").rglob("index.html")]
+    assert any("<title>20/11/2024 第3版" in text for text in page_titles)
+
+
+def test_an_unknown_wording_key_is_an_error_naming_file_and_line(tmp_path):
+    overrides = tmp_path / "theme"
+    overrides.mkdir()
+    (overrides / "strings.toml").write_text('home = "Home"\nrelatd = "See also"\n', encoding="utf-8")
+    report = build(copy_fixture_content(tmp_path / "content"), tmp_path / "site",
+                   theme=Theme.select(None, tmp_path, overrides))
+    assert not report.ok
+    assert str(report.errors[0]) == (f"{overrides / 'strings.toml'}:2: unknown wording key 'relatd' "
+                                     "(did you mean 'related'?)")

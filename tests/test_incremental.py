@@ -260,7 +260,7 @@ def test_a_theme_change_rebuilds_everything(archive, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(THEME_DIR, theme)
     footer = theme / "templates" / "_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8").replace("订阅（Atom）", "订阅"), encoding="utf-8")
+    footer.write_text(footer.read_text(encoding="utf-8").replace("{{ ui.feed_link }}", "订阅"), encoding="utf-8")
     report = build(content, out, theme=theme)
     assert report.ok and report.mode == "full"
     assert report.counts["parsed"] == 0  # the theme does not touch parsed content: that cache holds

@@ -46,8 +46,10 @@ class Article:
         return split_body(self.body)
 
     def credits(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The byline roles as printed (记者, 通讯员, 摄影) with the people in each."""
-        return (("记者", self.reporters), ("通讯员", self.correspondents), ("摄影", self.photographers))
+        """The byline roles (reporter 记者, correspondent 通讯员, photographer 摄影, named by the
+        theme's wording) with the people in each."""
+        return (("reporter", self.reporters), ("correspondent", self.correspondents),
+                ("photographer", self.photographers))
 
     @property
     def people(self) -> tuple[str, ...]:
