@@ -277,3 +277,11 @@ def test_an_unknown_wording_key_is_an_error_naming_file_and_line(tmp_path):
     assert not report.ok
     assert str(report.errors[0]) == (f"{overrides / 'strings.toml'}:2: unknown wording key 'relatd' "
                                      "(did you mean 'related'?)")
+
+
+def test_taken_slugs_give_the_lowest_free_suffix_once():
+    from newsarchive.text.slugs import TakenSlugs
+    taken = TakenSlugs(["gong-hui", "gong-hui-2", "zhi-gong"])
+    assert [taken.claim("gong-hui"), taken.claim("gong-hui"), taken.claim("zhi-gong"), taken.claim("xin"),
+            taken.claim("xin")] == ["gong-hui-3", "gong-hui-4", "zhi-gong-2", "xin", "xin-2"]
+    assert "gong-hui-4" in taken and "gong-hui-5" not in taken

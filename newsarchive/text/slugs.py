@@ -1,7 +1,7 @@
 """Pinyin slugs: articles, people, columns. Short, unique across the archive, assigned once."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from .pinyin import run_syllables
 from .segment import runs
@@ -51,19 +51,35 @@ def person_slug(name: str) -> str:
     return pinyin_slug(name)
 
 
-def unique_slug(base: str, taken: set[str]) -> str:
-    """base, or base-2, base-3 … whichever is not taken yet."""
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+class TakenSlugs:
+    """The slugs in use, handing out base, base-2, base-3 … for a new one: the lowest free
+    suffix, remembered per base, so that many articles of one title cost no rescans."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, slug: str) -> bool:
+        return slug in self._taken
+
+    def add(self, slug: str) -> None:
+        """Mark `slug` as in use."""
+        self._taken.add(slug)
+
+    def claim(self, base: str) -> str:
+        """A slug for `base` not in use yet (base itself when free), now marked in use."""
+        slug = base
+        if slug in self._taken:
+            n = self._next.get(base, 2)
+            while f"{base}-{n}" in self._taken:
+                n += 1
+            self._next[base] = n + 1
+            slug = f"{base}-{n}"
+        self._taken.add(slug)
+        return slug
 
 
 def unique_slugs(names: list[str], slugify: Callable[[str], str], fallback: str) -> dict[str, str]:
     """A slug per name, in the given order of precedence; clashes get -2, -3 …"""
-    taken: set[str] = set()
-    slugs = {}
-    for name in names:
-        slugs[name] = slug = unique_slug(slugify(name) or fallback, taken)
-        taken.add(slug)
-    return slugs
+    taken = TakenSlugs()
+    return {name: taken.claim(slugify(name) or fallback) for name in names}
