@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -10,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from ..archive import DataFiles
-from ..errors import ArchiveError
+from ..content.parse import PAGE_RE
+from ..errors import ArchiveError, excerpt
 from ..files import write_atomic
 from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
@@ -95,11 +97,11 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles
     (`data`: the data files in force, default the engine's)."""
     report = IngestReport()
     started = time.perf_counter()
-    pages = sorted(seeds.glob("*.txt"))
     try:
         if not seeds.is_dir():
             raise ArchiveError("no such seeds folder", seeds)
-        if not pages:
+        pages = seed_pages(seeds, report)
+        if not pages and not report.errors:
             raise ArchiveError("no pages (*.txt) to ingest", seeds)
         rules = load_rules(seeds, data)
     except ArchiveError as exc:
@@ -129,6 +131,35 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
     _finish(report, verbose, started)
     return report
+
+
+def seed_pages(seeds: Path, report: IngestReport) -> list[Path]:
+    """The pages to ingest: the regular files `*.txt` directly inside `seeds`, in name order,
+    whose stem the build accepts as a page name (content.parse.PAGE_RE: it is the page's URL).
+    Any other `*.txt` entry is reported and skipped: a symbolic link (it could publish any file
+    on the machine), a folder, a name the build would refuse. Hidden files are not pages."""
+    pages = []
+    with os.scandir(seeds) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".txt") or entry.name.startswith("."):
+                continue
+            path = seeds / entry.name
+            stem = entry.name[:-len(".txt")]
+            if entry.is_symlink():
+                report.errors.append(str(ArchiveError(
+                    "is a symbolic link: not read", path,
+                    hint="ingest reads only regular files inside seeds/; copy the page there instead")))
+            elif not entry.is_file(follow_symlinks=False):
+                report.errors.append(str(ArchiveError(
+                    "is not a regular file: not read", path, hint="ingest reads only regular files inside seeds/")))
+            elif not PAGE_RE.fullmatch(stem):
+                report.errors.append(str(ArchiveError(
+                    f"the page name {excerpt(stem)} is not one the site can use: not read", path,
+                    hint="the name is the page's URL: rename the file with ASCII letters, digits, "
+                         "'_' and '-', starting with a letter or digit (e.g. 2024-11-20_03.txt)")))
+            else:
+                pages.append(path)
+    return sorted(pages)
 
 
 def _copy_pages_meta(seeds: Path, content: Path) -> None:
