@@ -25,6 +25,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="split raw pages (seeds/*.txt) into Markdown articles (content/)")
     ing.add_argument("--seeds", type=Path, default=None, help="raw pages (default: ARCHIVE/seeds)")
     ing.add_argument("--content", type=Path, default=None, help="articles (default: ARCHIVE/content)")
+    ing.add_argument("--adopt", action="store_true",
+                     help="rebuild a lost or damaged content/.ingest-manifest.json from the article files "
+                          "in content/ (lists the seed articles that have no file; writes no article)")
 
     bld = sub.add_parser("build", help="render content/ into the static site")
     _add_build_args(bld)
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None, archive: Path | None = None, prog: str =
 
 def _ingest(args: argparse.Namespace, archive: Archive) -> int:
     from .ingest.pipeline import run_ingest
-    report = run_ingest(args.seeds, args.content, verbose=not args.quiet, data=archive.data)
+    report = run_ingest(args.seeds, args.content, verbose=not args.quiet, data=archive.data,
+                        adopt=getattr(args, "adopt", False))
     return 0 if report.ok else 1
 
 

@@ -1,6 +1,7 @@
 """The ingest run: read every seed page, split it, and write new or changed articles safely."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -8,9 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..archive import DataFiles
+from ..content.frontmatter import load_yaml, split_front_matter
 from ..content.parse import PAGE_RE
 from ..errors import ArchiveError, excerpt
 from ..files import write_atomic
@@ -18,7 +18,7 @@ from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
 from .decode import page_text, read_page_bytes
 from .districts import TOWNSHIPS_FILE, Gazetteer, load_townships
-from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
+from .manifest import (ADOPT_HINT, MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
                        sha256_file, sha256_text)
 from .markdown_out import IngestedArticle, render_article
 from .page import split_page
@@ -92,45 +92,103 @@ def load_rules(seeds: Path, data: DataFiles | None = None) -> Rules:
     return Rules(*read_rules(data), load_pages_meta(seeds / "pages.toml"))
 
 
-def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None) -> IngestReport:
-    """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit
-    (`data`: the data files in force, default the engine's)."""
+def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None,
+               adopt: bool = False) -> IngestReport:
+    """Ingest every page in seeds into content/, never overwriting a hand edit nor writing again
+    an article deleted by hand (`data`: the data files in force, default the engine's). With
+    `adopt`, rebuild the manifest from the article files in content/ instead and write nothing
+    else (see _write_articles).
+
+    This is ingest's error boundary: every problem, the operating system's refusals included,
+    ends in the report as `file: message`."""
     report = IngestReport()
     started = time.perf_counter()
     try:
-        if not seeds.is_dir():
-            raise ArchiveError("no such seeds folder", seeds)
-        pages = seed_pages(seeds, report)
-        if not pages and not report.errors:
-            raise ArchiveError("no pages (*.txt) to ingest", seeds)
-        rules = load_rules(seeds, data)
+        _ingest_all(seeds, content, data, adopt, report, verbose)
     except ArchiveError as exc:
         report.errors.append(str(exc))
-        _finish(report, verbose, started)
-        return report
+    except OSError as exc:
+        report.errors.append(str(ArchiveError.from_os_error(exc, content)))
+    _finish(report, verbose or adopt, started)
+    return report
+
+
+def _ingest_all(seeds: Path, content: Path, data: DataFiles | None, adopt: bool, report: IngestReport,
+                verbose: bool) -> None:
+    """The ingest run (see run_ingest)."""
+    if not seeds.is_dir():
+        raise ArchiveError("no such seeds folder", seeds)
+    pages = seed_pages(seeds, report)
+    if not pages and not report.errors:
+        raise ArchiveError("no pages (*.txt) to ingest", seeds)
+    rules = load_rules(seeds, data)
     content.mkdir(parents=True, exist_ok=True)
-    manifest, warning = load_manifest(content)
-    if warning:
-        report.notes.append(warning)
-    changed = False
-    if manifest.rules != rules.fingerprint and manifest.pages:
+    entries, files = _article_entries(content)
+    manifest = _open_manifest(content, files, adopt)
+    if adopt:
+        report.notes.append(f"--adopt: rebuilding {content / MANIFEST_NAME} from the {len(files)} article "
+                            "files in content/; no article is written")
+    elif manifest.rules != rules.fingerprint and manifest.pages:
         report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
     _copy_pages_meta(seeds, content)
-    existing = {p.stem for p in content.glob("*.md")}
-    taken = manifest.slugs() | existing
-    orphans = _orphan_files(content, existing - manifest.slugs())
-    for n, path in enumerate(pages, start=1):
-        try:
-            changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
-        except ArchiveError as exc:
-            report.errors.append(str(exc))
-        if verbose and len(pages) >= 200 and n % 100 == 0:
-            print(f"ingest: {n}/{len(pages)} pages", file=sys.stderr, flush=True)
+    taken = manifest.slugs() | entries
+    orphans = _orphan_files(content, entries - manifest.slugs(), files, report)
+    changed = adopt
+    try:
+        for n, path in enumerate(pages, start=1):
+            try:
+                changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
+            except ArchiveError as exc:
+                report.errors.append(str(exc))
+            if verbose and len(pages) >= 200 and n % 100 == 0:
+                print(f"ingest: {n}/{len(pages)} pages", file=sys.stderr, flush=True)
+    except BaseException:
+        # Cut short (disk full, Ctrl-C): keep the records of the pages done, under the old rules
+        # fingerprint, so the next run redoes the rest; a second failure must not hide the first.
+        if changed:
+            with contextlib.suppress(OSError):
+                write_atomic(content / MANIFEST_NAME, manifest.to_json())
+        raise
     if changed or manifest.rules != rules.fingerprint:
         manifest.rules = rules.fingerprint
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
-    _finish(report, verbose, started)
-    return report
+    if adopt and orphans:
+        names = sorted(a.file for records in orphans.values() for a in records)
+        report.notes.append(f"{len(names)} article file(s) name a page that is not in {seeds}/ and stay as "
+                            f"they are, outside the manifest: {', '.join(names[:10])}"
+                            + (" …" if len(names) > 10 else ""))
+
+
+def _article_entries(content: Path) -> tuple[set[str], set[str]]:
+    """The stems of every `*.md` entry in content/ (slugs taken, whatever stands there) and of
+    the regular files among them (following symbolic links, as the build does)."""
+    entries, files = set(), set()
+    with os.scandir(content) as found:
+        for entry in found:
+            if entry.name.endswith(".md") and not entry.name.startswith("."):
+                entries.add(entry.name[:-len(".md")])
+                if entry.is_file():
+                    files.add(entry.name[:-len(".md")])
+    return entries, files
+
+
+def _open_manifest(content: Path, files: set[str], adopt: bool) -> Manifest:
+    """The manifest to work with: a new one to fill when adopting, else the one in content/.
+
+    A lost manifest is never silent: with article files present, nothing would tell ingest
+    which articles the editors deleted, so it stops (ArchiveError, ADOPT_HINT). Before the first
+    article of a new archive is written, an empty manifest is: a first run cut short leaves
+    one, and the next run adopts the files it wrote by their page, position and title."""
+    if adopt:
+        return Manifest(adopting=True)
+    manifest = load_manifest(content)
+    if manifest is None:
+        if files:
+            raise ArchiveError(f"missing, but content/ holds {len(files)} article file(s)",
+                               content / MANIFEST_NAME, hint=ADOPT_HINT)
+        manifest = Manifest()
+        write_atomic(content / MANIFEST_NAME, manifest.to_json())
+    return manifest
 
 
 def seed_pages(seeds: Path, report: IngestReport) -> list[Path]:
@@ -214,14 +272,17 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     report.notes.extend(f"{path}:{note}" for note in split.notes)
     articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
     old = record.articles if record else orphans.pop(stem, [])
-    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report), raw_hash)
+    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report, manifest.adopting),
+                            raw_hash)
     manifest.pages[stem] = new_record
     return new_record != record
 
 
 def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticle | None:
-    """The earlier version of an article: same title, else same position on the page."""
-    for candidates in ([o for o in old if o.title == article.title],
+    """The earlier version of an article: same title and position, else same title, else same
+    position on the page."""
+    for candidates in ([o for o in old if o.title == article.title and o.position == article.position],
+                       [o for o in old if o.title == article.title],
                        [o for o in old if o.position == article.position]):
         if candidates:
             old.remove(candidates[0])
@@ -230,8 +291,13 @@ def _match(article: IngestedArticle, old: list[WrittenArticle]) -> WrittenArticl
 
 
 def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenArticle], content: Path,
-                    taken: set[str], report: IngestReport) -> list[WrittenArticle]:
-    """Decide every file's fate (write, keep, conflict, remove), then carry it out."""
+                    taken: set[str], report: IngestReport, adopting: bool = False) -> list[WrittenArticle]:
+    """Decide every file's fate (write, keep, conflict, remove), then carry it out.
+
+    `adopting` (ingest --adopt): the old records are the article files found in content/ for
+    this page; nothing is written or removed. A file equal to what ingest writes now is recorded
+    as ingest's, one that differs as a hand edit, and an article with no file as deleted by hand
+    (listed in the notes: ingest cannot tell whether it was ever written)."""
     unmatched = list(old_records)
     plan: list[tuple[Path, str]] = []
     records: list[WrittenArticle] = []
@@ -247,7 +313,9 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
         path = content / f"{article.slug}.md"
         record = WrittenArticle(article.position, article.title, article.slug, path.name, new_hash)
         current = sha256_file(path)
-        if previous and (previous.deleted or current is None):
+        if adopting:
+            _adopt(article, record, current, report)
+        elif previous and (previous.deleted or current is None):
             record.deleted, record.sha256 = True, previous.sha256
             report.kept_deleted += 1
         elif current == new_hash:
@@ -259,6 +327,11 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
             report.conflicts.append(f"{path} was edited by hand; kept the edit (the page's new "
                                     "version of this article was not written)")
         records.append(record)
+    if adopting:
+        for stray in unmatched:
+            report.notes.append(f"{content / stray.file} names page {articles[0].page} but matches none of its "
+                                "articles (by title or position): left as it is, outside the manifest")
+        return records
     removals = []
     for gone in unmatched:
         path = content / gone.file
@@ -279,21 +352,49 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
     return records
 
 
-def _orphan_files(content: Path, stems: set[str]) -> dict[str, list[WrittenArticle]]:
-    """Article files the manifest does not know (it was lost, or files were copied in), by page.
+def _adopt(article: IngestedArticle, record: WrittenArticle, current: str | None, report: IngestReport) -> None:
+    """Record what content/ holds of one seed article (see _write_articles' `adopting`)."""
+    if current is None:
+        record.deleted = True
+        report.kept_deleted += 1
+        report.notes.append(f"page {article.page}, article {article.position} 「{excerpt(article.title)[1:-1]}」 "
+                            f"has no file in content/: recorded as deleted, not written (it would be "
+                            f"{record.file})")
+        return
+    report.unchanged += 1
+    if current != record.sha256:
+        report.notes.append(f"{record.file} differs from what ingest writes for it now: kept as a hand edit")
 
-    They are adopted as possibly hand-edited, so they are kept unless ingest would write
-    exactly the same text."""
+
+def _orphan_files(content: Path, stems: set[str], files: set[str],
+                  report: IngestReport) -> dict[str, list[WrittenArticle]]:
+    """Article files the manifest does not know (copied in, or all of them when adopting), by
+    the page their front matter names, with their position and title.
+
+    Outside --adopt they are taken as possibly hand-edited, so they are kept unless ingest
+    would write exactly the same text. A file that cannot be read this far (not UTF-8, broken
+    front matter, a folder named *.md) is reported: the build would refuse it too."""
     adopted: dict[str, list[WrittenArticle]] = {}
     for stem in sorted(stems):
         path = content / f"{stem}.md"
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
-        try:
-            data = yaml.safe_load(head.removeprefix("---")) or {}
-        except yaml.YAMLError:
+        fields = _front_matter(path) if stem in files else ArchiveError(
+            "is not a regular file", path, hint="article files are regular files named <slug>.md: move it away")
+        if isinstance(fields, ArchiveError):
+            report.errors.append(str(fields))
             continue
-        if isinstance(data, dict) and isinstance(data.get("page"), str):
-            adopted.setdefault(data["page"], []).append(WrittenArticle(
-                int(data.get("position", 0) or 0), str(data.get("title", "")), stem, path.name,
-                sha256_text("adopted")))
+        page, position, title = fields.get("page"), fields.get("position"), fields.get("title")
+        if isinstance(page, str) and page:
+            adopted.setdefault(page, []).append(WrittenArticle(
+                position if isinstance(position, int) and not isinstance(position, bool) else 0,
+                title if isinstance(title, str) else "", stem, path.name, sha256_text("adopted")))
     return adopted
+
+
+def _front_matter(path: Path) -> dict | ArchiveError:
+    """The front matter of an article file, read as the build reads it."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ArchiveError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path, hint="save the file as UTF-8")
+    split = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return split if isinstance(split, ArchiveError) else load_yaml(path, split[0])
