@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None, archive: Path | None = None, prog: str =
     except ArchiveError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:   # the last boundary: run_ingest and the build report their own
+        print(f"error: {ArchiveError.from_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -13,7 +13,7 @@ from ..archive import DataFiles
 from ..content.frontmatter import load_yaml, split_front_matter
 from ..content.parse import PAGE_RE
 from ..errors import ArchiveError, excerpt
-from ..files import write_atomic
+from ..files import WRITER_TEMPORARY, remove_stale_temporaries, write_atomic
 from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
 from .decode import page_text, read_page_bytes
@@ -123,6 +123,8 @@ def _ingest_all(seeds: Path, content: Path, data: DataFiles | None, adopt: bool,
         raise ArchiveError("no pages (*.txt) to ingest", seeds)
     rules = load_rules(seeds, data)
     content.mkdir(parents=True, exist_ok=True)
+    for path in remove_stale_temporaries(content, WRITER_TEMPORARY):   # a killed run's half-written files
+        report.notes.append(f"removed {path}, left by a run that did not finish")
     entries, files = _article_entries(content)
     manifest = _open_manifest(content, files, adopt)
     if adopt:
