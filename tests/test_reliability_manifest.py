@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,17 @@ def test_the_manifest_records_every_field_it_reads(tmp_path, seeds_copy):
     assert data["version"] == 1 and isinstance(data["pages"], dict)
     article = next(iter(data["pages"].values()))["articles"][0]
     assert article["position"] == 1 and {"slug", "file", "sha256", "title", "deleted"} <= set(article)
+
+
+def test_a_clone_with_line_end_conversion_keeps_the_committed_manifest(tmp_path):
+    """core.autocrlf=true (git's default on Windows) must not change seeds/ or content/."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git work tree")
+    clone = tmp_path / "clone"
+    done = subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    committed = snapshot(clone / "content")
+    report = ingest(clone / "seeds", clone / "content")
+    assert report.ok and report.written == 0 and report.pages_unchanged == len(list((clone / "seeds").glob("*.txt")))
+    assert snapshot(clone / "content") == committed
