@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ..errors import ArchiveError, excerpt
+from ..text.controls import FORBIDDEN_RE, describe
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
@@ -72,7 +73,28 @@ def load_yaml(path: Path, front: str) -> dict | ArchiveError:
         fields = {}
     if not isinstance(fields, dict):
         return ArchiveError("front matter must be 'key: value' lines", path, 2)
-    return fields
+    return _refuse_escaped_controls(path, front, fields) or fields
+
+
+def _refuse_escaped_controls(path: Path, front: str, fields: dict) -> ArchiveError | None:
+    """A line break or control character that a YAML escape ("\\n", "\\a", "\\x07", "\\L")
+    puts in a value, as an error on its key's line. (The article's text was checked for raw ones
+    before; the fast path's values hold no escapes.)"""
+    lines = key_lines(front)
+    for key, value in fields.items():
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            line = lines.get(str(key), [2])[0]
+            if "\n" in text.strip():
+                return ArchiveError(f"'{excerpt(key)[1:-1]}' must be on one line, not {excerpt(text)}", path, line,
+                                    hint="remove the line break (a '\\n' in a quoted value is one)")
+            bad = FORBIDDEN_RE.search(text)
+            if bad:
+                return ArchiveError(f"'{excerpt(key)[1:-1]}' holds the control character {describe(bad.group())}",
+                                    path, line, hint="remove it (a YAML escape such as '\\a' or '\\x07' in a "
+                                                     "quoted value writes one)")
+    return None
 
 
 MAX_DEPTH = 8    # the front matter is a mapping of values and lists: depth 2 is all it needs

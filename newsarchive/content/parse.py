@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXCERPT_CHARS, ArchiveError, excerpt
-from ..text.controls import FORBIDDEN_RE, describe, first_forbidden
+from ..text.controls import describe, first_forbidden
 from ..vocab import Vocabulary
 from .article import KEYS, KINDS, TEXT_KEYS, Article, content_hash, join_paragraphs, split_paragraphs, summarize
 from .frontmatter import DATE_RE, key_lines, load_yaml, split_front_matter
@@ -114,22 +114,7 @@ class _FieldChecker:
             self.fail(key, f"'{key}' must be text, not {_type_name(value)}",
                       hint=f"write {key}: \"…\" with quotes")
             return ""
-        text = str(value).strip()
-        return text if self._one_line(key, text) else ""
-
-    def _one_line(self, key: str, text: str) -> bool:
-        """Whether `text` is one line without control characters (YAML escapes such as "\\a"
-        or "\\n" in a quoted value can put them there); records the error if not."""
-        if "\n" in text:
-            self.fail(key, f"'{key}' must be on one line, not {excerpt(text)}",
-                      hint="remove the line break (a '\\n' in a quoted value is one)")
-            return False
-        bad = FORBIDDEN_RE.search(text)
-        if bad:
-            self.fail(key, f"'{key}' holds the control character {describe(bad.group())}",
-                      hint="remove it (a YAML escape such as '\\a' or '\\x07' in a quoted value writes one)")
-            return False
-        return True
+        return str(value).strip()
 
     def _kind(self, fields: dict) -> str:
         """'news' (the default) or 'photo'."""
@@ -154,8 +139,7 @@ class _FieldChecker:
             if isinstance(item, bool) or not isinstance(item, (str, int)) or str(item).strip() == "":
                 self.fail(key, f"'{key}' items must be text, found {_type_name(item)}")
                 continue
-            if self._one_line(key, str(item).strip()):
-                items.append(str(item).strip())
+            items.append(str(item).strip())
         return tuple(dict.fromkeys(items))
 
     def _names(self, fields: dict, key: str) -> tuple[str, ...]:
