@@ -287,3 +287,23 @@ def test_a_folder_that_holds_no_site_is_never_replaced(tmp_path):
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert f"{out}: " in run.stderr and "no site" in run.stderr
     assert tree_bytes(out) == {"thesis.txt": b"years of work"}
+
+
+def test_serve_keeps_serving_when_a_rebuild_finds_the_disk_full(tmp_path, seeds_copy, monkeypatch, capsys):
+    """`serve` rebuilds in its own process: a full disk must end that rebuild with a message,
+    not end the server (each run has its own error boundary, not only the command line)."""
+    import argparse
+
+    from newsarchive.archive import Archive
+    from newsarchive.config import load_config
+    from newsarchive.serve import rebuild
+
+    args = argparse.Namespace(seeds=seeds_copy, content=tmp_path / "content", out=tmp_path / "public" / "site",
+                              quiet=True, jobs=1)
+    config, archive = load_config(FIXTURE_CONFIG), Archive(tmp_path)
+    monkeypatch.setattr(files, "os", FullDisk(30_000))
+    assert rebuild(args, config, archive) is False            # no exception
+    err = capsys.readouterr().err
+    assert err.count("No space left on device") == 2, err     # ingest's and the build's
+    monkeypatch.setattr(files, "os", os)
+    assert rebuild(args, config, archive) is True
