@@ -165,6 +165,7 @@ class SiteBuild:
         manifest.update(self.stage("extras", self.render_extras, RenderJob(views, renderer, extras, target, previous)))
         manifest.update(self.stage("static", self.copy_static, target, previous))
         new_state.manifest = manifest
+        cache.forget_state()   # from here until the new state is saved, the old one is wrong
         if incremental:
             self.stage("swap", self.move_in, target, manifest, previous)
         else:

@@ -194,3 +194,26 @@ def test_two_builds_at_once_and_ingest_beside_them_end_correct(archive, tmp_path
     assert run("build", "--content", str(content), "--out", str(fresh)).returncode == 0
     assert tree_bytes(other) == tree_bytes(fresh)
     assert leftovers(tmp_path / "public", tmp_path / "other", content) == []
+
+
+def test_a_build_stopped_between_the_swap_and_the_cache_is_not_taken_for_done(tmp_path, monkeypatch):
+    """The cache says what the site was built from. Stopped after the new site is in place but
+    before the cache is saved, a build must not leave the old cache claiming the old site: the
+    next build with the old settings would find "nothing changed" and keep the wrong site."""
+    from newsarchive import cache as cache_module
+    from site_support import FIXTURE_CONTENT, build
+
+    out = tmp_path / "public" / "site"
+    assert build(FIXTURE_CONTENT, out, base_url=URLS[0]).ok
+    first = tree_bytes(out)
+
+    def killed_here(*args, **kwargs):
+        raise KeyboardInterrupt   # as kill -9 would, right after the swap
+
+    monkeypatch.setattr(cache_module.BuildCache, "save", killed_here)
+    with pytest.raises(KeyboardInterrupt):
+        build(FIXTURE_CONTENT, out, base_url=URLS[1])
+    monkeypatch.undo()
+    assert tree_bytes(out) != first                    # the new site is in place
+    assert build(FIXTURE_CONTENT, out, base_url=URLS[0]).ok
+    assert tree_bytes(out) == first
