@@ -303,8 +303,8 @@ class SiteBuild:
             self._put_back_previous_site(parent, kinds[2])
         for path in remove_stale_temporaries(parent, *kinds):
             self.say(f"removed {path}/, left by a build that did not finish")
-        for folder in (cache.directory, cache.directory / "search", cache.directory / "templates"):
-            remove_stale_temporaries(folder, WRITER_TEMPORARY, JINJA_TEMPORARY)
+        for folder, _, _ in os.walk(cache.directory):   # the cache's own folders and its parts' (search …)
+            remove_stale_temporaries(Path(folder), WRITER_TEMPORARY, JINJA_TEMPORARY)
 
     def _put_back_previous_site(self, parent: Path, old_pattern) -> None:
         """The site a killed swap left in `.<out>.old-*/site` back at `out` (see prepare_output)."""

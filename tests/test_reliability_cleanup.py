@@ -66,10 +66,12 @@ def test_a_build_removes_what_killed_builds_left(built, live_pid):
                  make_dir(public / f".site.old-{gone}-00000000", with_site=True),
                  old(make_dir(public / ".site.build-k2j4h5g6")),                # an older version's name
                  public / ".cache" / "site" / f".state.pickle.{gone}-qwertyui.tmp",
-                 public / ".cache" / "site" / "search" / ".00001-0-abc.json.gz.asdfghjk.tmp"]
-    for path in leftovers[-2:]:
+                 public / ".cache" / "site" / "search" / ".00001-0-abc.json.gz.asdfghjk.tmp",
+                 public / ".cache" / "site" / "search" / "search-shards" / f".1a2b.json.gz.{gone}-asdfghjk.tmp"]
+    for path in leftovers[-3:]:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half")
-    old(leftovers[-1])
+    old(leftovers[-2])
     kept = [make_dir(public / f".site.build-{live_pid}-abcd1234"),               # a build running beside
             make_dir(public / ".site.build-a1b2c3d4"),                           # too recent to judge
             make_dir(public / ".site.notes"), make_dir(public / f".other.build-{gone}-abcd1234"),
