@@ -185,8 +185,10 @@ def _is_stale(entry: os.DirEntry, pid: str | None) -> bool:
 
 
 def process_alive(pid: int) -> bool:
-    """Whether process `pid` exists on this machine (signal 0 only asks). Where that cannot be
-    asked (not POSIX), every process counts as alive: nothing is removed."""
+    """Whether process `pid` runs on this machine (signal 0 only asks). A killed process whose
+    parent has not collected it yet (a zombie: the workers of a build killed a moment ago) is
+    not running. Where this cannot be asked (not POSIX), every process counts as alive, so
+    nothing is removed."""
     if pid == os.getpid() or os.name != "posix":
         return True
     try:
@@ -195,4 +197,14 @@ def process_alive(pid: int) -> bool:
         return False
     except PermissionError:   # another user's process
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether Linux reports `pid` as a zombie (False where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:][:1] in (b"Z", b"X")   # the state follows "(command) "

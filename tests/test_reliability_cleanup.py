@@ -85,6 +85,21 @@ def test_a_build_removes_what_killed_builds_left(built, live_pid):
     assert tree_bytes(public / "site") == site
 
 
+def test_the_temporaries_of_a_killed_process_not_yet_collected_are_removed(built):
+    """A build's workers, killed with it, stay zombies until someone collects them: they no
+    longer run, so what they were writing is a leftover (a rerun right after kill -9)."""
+    content, public = built
+    zombie = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        zombie.kill()
+        time.sleep(0.2)                      # killed, not waited for: a zombie
+        leftover = make_dir(public / f".site.build-{zombie.pid}-abcd1234")
+        assert build(content, public / "site").ok
+        assert not leftover.exists()
+    finally:
+        zombie.wait()
+
+
 def test_ingest_removes_what_killed_runs_left_in_content(tmp_path, seeds_copy, live_pid):
     content = tmp_path / "content"
     assert run_ingest(seeds_copy, content, verbose=False).ok

@@ -50,6 +50,22 @@ def killed(args: list[str], after: float, when_exists: Path | None = None) -> No
     except ProcessLookupError:
         pass
     child.wait(timeout=60)
+    deadline = time.monotonic() + 10     # its workers too are gone (or zombies) before we go on
+    while group_running(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def group_running(group: int) -> bool:
+    """Whether a process of process group `group` still runs (Linux /proc; zombies do not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            data = stat.read_bytes()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2:].split()   # state, parent, process group, …
+        if int(fields[2]) == group and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def timed(*args: str) -> float:
