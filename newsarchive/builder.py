@@ -27,7 +27,8 @@ from .config import SiteConfig
 from .content.article import content_hash
 from .content.load import CachedFile, ContentLoad, load_content, scan_content
 from .errors import ArchiveError
-from .files import make_temp_dir, write_new
+from .files import (JINJA_TEMPORARY, WRITER_TEMPORARY, exchange, make_temp_dir, process_alive,
+                    remove_stale_temporaries, temp_dir_pattern, write_new)
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .progress import Progress
 from .render import TEASER_TEMPLATE, Renderer, fingerprint
@@ -101,15 +102,22 @@ class SiteBuild:
         self.ui: Strings | None = None         # the theme's wording, likewise
         self.report = BuildReport(ok=False)
         self.temporary: list[Path] = []   # directories to remove however the build ends
+        self.site_state = "previous"      # what `out` holds: the "previous" site, a "mixed" one, the "new" one
 
     def run(self) -> BuildReport:
-        """Run the build; print errors and a one-line summary."""
+        """Run the build; print errors and a one-line summary.
+
+        This is the build's error boundary: every problem, the operating system's refusals (disk
+        full, read-only folder …) included, is reported as `file: message`, and the temporary
+        folders go however the build ends."""
         started = time.perf_counter()
         try:
             self._build()
             self.report.ok = True
         except ArchiveError as exc:
             self.report.errors.append(exc)
+        except OSError as exc:
+            self.report.errors.append(ArchiveError.from_os_error(exc, self.out))
         except _BuildFailed:
             pass
         finally:
@@ -121,8 +129,9 @@ class SiteBuild:
 
     def _build(self) -> None:
         """The story of a build."""
-        inputs = self.stage("scan", self.scan_inputs)
         cache = BuildCache.for_output(self.out)
+        self.prepare_output(cache)
+        inputs = self.stage("scan", self.scan_inputs)
         state = cache.load_state()
         damaged = self.stage("verify", self.damaged_outputs, state) if state else set()
         if state and not damaged and self._unchanged(inputs, state, cache):
@@ -173,6 +182,7 @@ class SiteBuild:
         manifest.update(self.stage("extras", self.render_extras, RenderJob(views, renderer, extras, target, previous)))
         manifest.update(self.stage("static", self.copy_static, target, previous))
         new_state.manifest = manifest
+        cache.forget_state()   # from here until the new state is saved, the old one is wrong
         if incremental:
             written = self.stage("swap", self.move_in, target, manifest, previous)
             kept = {path: stat for path, stat in state.output_stats.items() if path in manifest}
@@ -180,6 +190,7 @@ class SiteBuild:
         else:
             self.stage("swap", self.swap_in, target)
             new_state.output_stats = output_stats(self.out, manifest)
+        self.site_state = "new"
         self.stage("cache", cache.save, new_state, settled_files(loaded.files), shown)
         self.report.mode = "incremental" if incremental else "full"
         self.report.counts.update(articles=len(model.articles), pages=len(model.pages),
@@ -294,6 +305,47 @@ class SiteBuild:
                  f"looking at the {len(todo)} page(s) that show them")
         return todo
 
+    TEMPORARY_KINDS = ("build", "stage", "old")   # .<out>.<kind>-<pid>-<random> beside `out`
+
+    def prepare_output(self, cache: BuildCache) -> None:
+        """Refuse an output path the build must not replace, and remove what killed builds left.
+
+        A full build replaces `out` as a whole, so `out` must be a folder holding a site (or be
+        empty, or absent): never a file or someone's folder. Temporary folders beside `out`
+        (and temporary files in its cache) are removed when the build that made them is over
+        (files.remove_stale_temporaries): a build running beside this one keeps its own. If a
+        build was killed between the two renames of a swap without renameat2, `out` is missing
+        and its previous site is put back.
+        """
+        if self.out.exists() and not self.out.is_dir():
+            raise ArchiveError("is a file, not a folder: the build would replace it with the site", self.out,
+                               hint="give the site a folder of its own with --out DIR")
+        if self.out.is_dir() and not (self.out / "index.html").exists() and any(self.out.iterdir()):
+            raise ArchiveError("is a folder that holds no site (no index.html): the build would replace "
+                               "it and everything in it", self.out,
+                               hint="build into a new or empty folder with --out DIR, or empty this one")
+        parent = self.out.resolve().parent
+        kinds = [temp_dir_pattern(f".{self.out.name}.{kind}-") for kind in self.TEMPORARY_KINDS]
+        if not self.out.exists():
+            self._put_back_previous_site(parent, kinds[2])
+        for path in remove_stale_temporaries(parent, *kinds):
+            self.say(f"removed {path}/, left by a build that did not finish")
+        for folder, _, _ in os.walk(cache.directory):   # the cache's own folders and its parts' (search …)
+            remove_stale_temporaries(Path(folder), WRITER_TEMPORARY, JINJA_TEMPORARY)
+
+    def _put_back_previous_site(self, parent: Path, old_pattern) -> None:
+        """The site a killed swap left in `.<out>.old-*/site` back at `out` (see prepare_output)."""
+        if not parent.is_dir():
+            return
+        candidates = sorted(p for p in parent.iterdir() if old_pattern.fullmatch(p.name) and (p / "site").is_dir())
+        for old in candidates:
+            pid = old_pattern.fullmatch(old.name).group("pid")
+            if pid is None or not process_alive(int(pid)):
+                os.rename(old / "site", self.out)
+                print(f"note: put back {self.out}/ from {old}/, left by a build that stopped while "
+                      "swapping the site in", file=sys.stderr)
+                return
+
     def make_target(self, incremental: bool) -> Path:
         """A fresh directory next to `out` to render into (the new site, or the changed files)."""
         kind = "stage" if incremental else "build"
@@ -371,8 +423,13 @@ class SiteBuild:
         return manifest
 
     def swap_in(self, target: Path) -> None:
-        """Replace `out` with the freshly built `target` (two renames)."""
-        old = None
+        """Replace `out` with the freshly built `target`: in one atomic exchange of the two
+        names where the system has one (Linux), so that `out` is at every moment the complete
+        old or the complete new site, and `target` then holds the old one, removed with the
+        other temporaries. Elsewhere with two renames (prepare_output puts the old site back
+        if a build is killed between them)."""
+        if self.out.exists() and exchange(target, self.out):
+            return
         if self.out.exists():
             old = make_temp_dir(target.parent, f".{self.out.name}.old-")
             self.temporary.append(old)
@@ -381,8 +438,10 @@ class SiteBuild:
         self.temporary.remove(target)
 
     def move_in(self, stage: Path, manifest: dict[str, str], previous: dict[str, str]) -> list[str]:
-        """Move staged files into `out` and delete the files no page produces any more; the
-        paths moved in."""
+        """Move staged files into `out` and delete the files no page produces any more (one
+        file at a time: a failure here leaves a mixed site, which the next build completes);
+        the paths moved in."""
+        self.site_state = "mixed"
         moved = []
         for directory, _, names in os.walk(stage):
             for name in names:
@@ -413,8 +472,11 @@ class SiteBuild:
             print(error, file=sys.stderr)
         total = self.report.timings.get("total", 0.0)
         if not self.report.ok:
-            print(f"build failed: {len(self.report.errors)} error(s); {self.out}/ left unchanged",
-                  file=sys.stderr)
+            print(f"build failed: {len(self.report.errors)} error(s); " + {
+                "previous": f"{self.out}/ left unchanged",
+                "mixed": f"{self.out}/ was partly updated: build again to finish it",
+                "new": f"{self.out}/ holds the new site, but the build cache was not saved "
+                       "(the next build does this one's work again)"}[self.site_state], file=sys.stderr)
             return
         if self.report.mode == "unchanged":
             print(f"{self.out}/ is up to date ({total:.2f}s)")

@@ -105,6 +105,12 @@ class BuildCache:
             self.notes.append(f"parsed content in {self.directory} is damaged ({type(exc).__name__}); ignored")
             return {}
 
+    def forget_state(self) -> None:
+        """Delete the last build's state. Done before the site is changed: a build stopped between
+        changing the site and saving its own state must not leave a state that describes the
+        site as it was (the next build would trust it, and find nothing to do)."""
+        (self.directory / "state.pickle").unlink(missing_ok=True)
+
     def save_state(self, state: BuildState) -> None:
         """Write the state file alone (atomically)."""
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                      help="split every page again and list each doubtful place with its article")
     ing.add_argument("--strict", action="store_true",
                      help="like --review, and exit non-zero when there is any doubtful place")
+    ing.add_argument("--adopt", action="store_true",
+                     help="rebuild a lost or damaged content/.ingest-manifest.json from the article files "
+                          "in content/ (lists the seed articles that have no file; writes no article)")
 
     bld = sub.add_parser("build", help="render content/ into the static site")
     _add_build_args(bld)
@@ -95,6 +98,9 @@ def main(argv: list[str] | None = None, archive: Path | None = None, prog: str =
     except ArchiveError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:   # the last boundary: run_ingest and the build report their own
+        print(f"error: {ArchiveError.from_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -124,7 +130,7 @@ def _ingest(args: argparse.Namespace, archive: Archive) -> int:
     from .ingest.pipeline import run_ingest
     strict = getattr(args, "strict", False)
     report = run_ingest(args.seeds, args.content, verbose=not args.quiet, data=archive.data,
-                        review=strict or getattr(args, "review", False))
+                        review=strict or getattr(args, "review", False), adopt=getattr(args, "adopt", False))
     if strict and report.doubts:
         n = len(report.doubts)
         print(f"strict: {n} doubtful place{'' if n == 1 else 's'} (listed above)", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import stat
 import sys
 import threading
 import time
@@ -89,15 +90,31 @@ def snapshot_inputs(directories: list[Path]) -> frozenset[tuple[str, int, int]]:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Serves the site quietly, answering unknown paths with the site's own 404 page."""
+    """Serves the site quietly, answering unknown paths with the site's own 404 page.
+
+    Only regular files inside the output folder are served, as GitHub Pages would: a symbolic
+    link anywhere below the folder (to /etc/passwd, or to another page) and a folder without
+    index.html (no listings) are "not found". The base class already drops `..` from paths."""
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         """Keep the terminal for build output."""
 
+    def send_head(self):
+        """What the base class would send, for a path that names a servable file; else 404."""
+        if not servable(Path(self.directory), Path(self.translate_path(self.path))):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):  # noqa: ANN001 - the base class's signature
+        """No folder listings."""
+        self.send_error(404)
+        return None
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Use 404.html for 'not found', like GitHub Pages does."""
         page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
+        if code != 404 or not servable(Path(self.directory), page):
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
@@ -107,6 +124,33 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+def servable(root: Path, path: Path) -> bool:
+    """Whether `path` is a regular file inside `root`, or a folder there with a regular
+    index.html, reached without following a symbolic link below `root` (nor a way out of it)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if ".." in parts:
+        return False
+    try:
+        mode = root.stat().st_mode
+    except OSError:
+        return False
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            mode = current.lstat().st_mode
+        except OSError:   # missing, or a name the file system refuses
+            return False
+        if stat.S_ISLNK(mode):
+            return False
+    if stat.S_ISDIR(mode):
+        return servable(root, current / "index.html")
+    return stat.S_ISREG(mode)
 
 
 def _server(out: Path, host: str, port: int) -> ThreadingHTTPServer:

@@ -144,6 +144,13 @@ def test_lost_manifest_never_overwrites_existing_files(tmp_path, seeds_copy):
     target.write_text(target.read_text(encoding="utf-8") + "\n编者按：手工补充。\n", encoding="utf-8")
     hand = target.read_bytes()
     (content / MANIFEST_NAME).unlink()
+    files = snapshot(content)
+    report = ingest(seeds_copy, content)             # stops: it cannot tell what was deleted
+    assert not report.ok and MANIFEST_NAME in report.errors[0] and "--adopt" in report.errors[0]
+    assert snapshot(content) == files
+    report = run_ingest(seeds_copy, content, verbose=False, adopt=True)
+    assert report.ok and report.written == 0 and target.read_bytes() == hand
+    _edit_seed(seeds_copy, "004", "开展慰问防疫一线职工活动", "开展慰问防疫一线职工的活动")  # its text changes
     report = ingest(seeds_copy, content)
     assert target.read_bytes() == hand
     assert len(report.conflicts) == 1 and report.written == 0

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, excerpt
+from ..text.controls import FORBIDDEN_RE, describe
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
@@ -46,11 +47,21 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str] | ArchiveError:
 
 
 def load_yaml(path: Path, front: str) -> dict | ArchiveError:
-    """The front matter as a mapping; the YAML error's own line when it does not parse."""
+    """The front matter as a mapping; the YAML error's own line when it does not parse.
+
+    Before PyYAML builds anything, the front matter's events are read once (libyaml, no
+    recursion, no expansion) to refuse what no article needs and what would make reading it
+    dangerous: anchors and aliases (a "billion laughs" expands nine short lines into a billion
+    strings), nesting deeper than MAX_DEPTH (PyYAML's C composer recurses and crashes the
+    process on a few thousand levels) and values over several lines (a title must be one line).
+    """
     fields = simple_front_matter(front)
     if fields is not None:
         return fields
     try:
+        refused = _refuse_unneeded_yaml(path, front)
+        if refused is not None:
+            return refused
         fields = yaml.load(front, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -62,7 +73,72 @@ def load_yaml(path: Path, front: str) -> dict | ArchiveError:
         fields = {}
     if not isinstance(fields, dict):
         return ArchiveError("front matter must be 'key: value' lines", path, 2)
-    return fields
+    return _refuse_escaped_controls(path, front, fields) or fields
+
+
+def _refuse_escaped_controls(path: Path, front: str, fields: dict) -> ArchiveError | None:
+    """A line break or control character that a YAML escape ("\\n", "\\a", "\\x07", "\\L")
+    puts in a value, as an error on its key's line. (The article's text was checked for raw ones
+    before; the fast path's values hold no escapes.)"""
+    lines = key_lines(front)
+    for key, value in fields.items():
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            line = lines.get(str(key), [2])[0]
+            if "\n" in text.strip():
+                return ArchiveError(f"'{excerpt(key)[1:-1]}' must be on one line, not {excerpt(text)}", path, line,
+                                    hint="remove the line break (a '\\n' in a quoted value is one)")
+            bad = FORBIDDEN_RE.search(text)
+            if bad:
+                return ArchiveError(f"'{excerpt(key)[1:-1]}' holds the control character {describe(bad.group())}",
+                                    path, line, hint="remove it (a YAML escape such as '\\a' or '\\x07' in a "
+                                                     "quoted value writes one)")
+    return None
+
+
+MAX_DEPTH = 8    # the front matter is a mapping of values and lists: depth 2 is all it needs
+_OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _refuse_unneeded_yaml(path: Path, front: str) -> ArchiveError | None:
+    """The first anchor, alias, too deep nesting or multi-line value in the front matter, as an
+    error on its line (the line of its key for a multi-line value); None when there is none.
+    A syntax error anywhere (yaml.YAMLError) comes before a multi-line value: a missing ']' makes
+    the lines after it one value."""
+    multi_line: ArchiveError | None = None
+    depth = 0
+    key: tuple[str, int] | None = None      # the top-level key being read, and its line
+    expect_key = False
+    for event in yaml.parse(front, Loader=_BaseLoader):
+        line = event.start_mark.line + 2
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return ArchiveError("YAML anchors and aliases ('&name', '*name') are not allowed in front matter",
+                                path, line, hint="write each value out in full")
+        if isinstance(event, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return ArchiveError(f"values nested more than {MAX_DEPTH} levels deep", path, line,
+                                    hint="front matter holds text, numbers, dates and lists of text")
+            expect_key = depth == 1
+            continue
+        if isinstance(event, _CLOSING):
+            depth -= 1
+            expect_key = depth == 1
+            continue
+        if not isinstance(event, yaml.ScalarEvent):
+            continue
+        if depth == 1 and expect_key:
+            key = (event.value, line)
+        elif multi_line is None and (event.style in ("|", ">") or event.end_mark.line != event.start_mark.line):
+            name, key_line = key if key is not None else ("value", line)
+            multi_line = ArchiveError(f"'{excerpt(name)[1:-1]}' must be on one line", path, key_line,
+                                hint="join its lines (a YAML block '|' or '>', or a value continued "
+                                     "on the next lines, is not allowed)")
+        if depth == 1:
+            expect_key = not expect_key
+    return multi_line
 
 
 # --- A fast path for the front matter ingest writes ---------------------------------------

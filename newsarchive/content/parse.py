@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArchiveError
+from ..errors import EXCERPT_CHARS, ArchiveError, excerpt
+from ..text.controls import describe, first_forbidden
 from ..vocab import Vocabulary
 from .article import KEYS, KINDS, TEXT_KEYS, Article, content_hash, join_paragraphs, split_paragraphs, summarize
 from .frontmatter import DATE_RE, key_lines, load_yaml, split_front_matter
@@ -29,6 +30,11 @@ def parse_article(path: Path, data: bytes, vocab: Vocabulary,
         return [ArchiveError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path,
                              hint="save the file as UTF-8")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    forbidden = first_forbidden(text)
+    if forbidden is not None:
+        line, column, char = forbidden
+        return [ArchiveError(f"holds the control character {describe(char)} (column {column})", path, line,
+                             hint="delete it: articles hold no control characters but tab and newline")]
     split = split_front_matter(path, text)
     if isinstance(split, ArchiveError):
         return [split]
@@ -41,6 +47,10 @@ def parse_article(path: Path, data: bytes, vocab: Vocabulary,
     if checker.errors:
         return checker.errors
     paragraphs = split_paragraphs(body)
+    if not paragraphs:
+        return [ArchiveError("the article has no text after its front matter", path, front.count("\n") + 3,
+                             hint="write its paragraphs below this '---' line, or delete the file "
+                                  "to remove the article")]
     return Article(path=str(path), body=join_paragraphs(paragraphs), summary=summarize(paragraphs),
                    content_hash=digest or content_hash(data), slug_line=checker.line("slug"), **values)
 
@@ -84,12 +94,12 @@ class _FieldChecker:
         """Refuse unknown and repeated keys (a typo would otherwise silently drop a value)."""
         for key in fields:
             if key not in KEYS:
-                close = difflib.get_close_matches(str(key), KEYS, n=1)
+                close = difflib.get_close_matches(str(key), KEYS, n=1) if len(str(key)) < 40 else []
                 hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS)
-                self.fail(str(key), f"unknown key '{key}'", hint)
+                self.fail(str(key), f"unknown key {excerpt(key)}", hint)
         for key, lines in self.key_lines.items():
             if len(lines) > 1:
-                self.errors.append(ArchiveError(f"key '{key}' is set twice (also on line {lines[0]})",
+                self.errors.append(ArchiveError(f"key {excerpt(key)} is set twice (also on line {lines[0]})",
                                                 self.path, lines[1]))
 
     def _text(self, fields: dict, key: str, required: bool = False) -> str:
@@ -110,7 +120,7 @@ class _FieldChecker:
         """'news' (the default) or 'photo'."""
         value = fields.get("kind", "news")
         if value not in KINDS:
-            self.fail("kind", f"kind must be one of {', '.join(KINDS)}, not {value!r}")
+            self.fail("kind", f"kind must be one of {', '.join(KINDS)}, not {excerpt(value)}")
             return "news"
         return value
 
@@ -120,8 +130,9 @@ class _FieldChecker:
         if value is None:
             return ()
         if not isinstance(value, list):
+            short = isinstance(value, str) and len(value) <= EXCERPT_CHARS and value.isprintable()
             self.fail(key, f"'{key}' must be a list, not {_type_name(value)}",
-                      hint=f"write {key}: [{value if isinstance(value, str) else '…'}]")
+                      hint=f"write {key}: [{value if short else '…'}]")
             return ()
         items = []
         for item in value:
@@ -140,7 +151,7 @@ class _FieldChecker:
         names = self._list(fields, "districts")
         for name in names:
             if name not in self.vocab.district_by_name:
-                self.fail("districts", f"unknown district '{name}'", hint=self._district_hint(name))
+                self.fail("districts", f"unknown district {excerpt(name)}", hint=self._district_hint(name))
         return tuple(n for n in names if n in self.vocab.district_by_name)
 
     def _district_hint(self, name: str) -> str:
@@ -156,7 +167,7 @@ class _FieldChecker:
         terms = self._list(fields, "tags")
         for term in terms:
             if term not in self.vocab.tag_by_term:
-                self.fail("tags", f"unknown tag '{term}'", hint=self._tag_hint(term))
+                self.fail("tags", f"unknown tag {excerpt(term)}", hint=self._tag_hint(term))
         return tuple(t for t in terms if t in self.vocab.tag_by_term)
 
     def _tag_hint(self, term: str) -> str:
@@ -165,14 +176,14 @@ class _FieldChecker:
         for tag in self.vocab.tags:
             if term in tag.aliases or term in tag.title_only or term == tag.slug:
                 return f"did you mean '{tag.term}'? {where}"
-        close = difflib.get_close_matches(term, list(self.vocab.tag_by_term), n=1)
+        close = difflib.get_close_matches(term, list(self.vocab.tag_by_term), n=1) if len(term) < 40 else []
         return f"did you mean '{close[0]}'? {where}" if close else where
 
     def _page(self, fields: dict) -> str:
         """The seed page stem, safe to use as a path segment."""
         page = self._text(fields, "page")
         if page and not PAGE_RE.fullmatch(page):
-            self.fail("page", f"page '{page}' must be a seed page stem (letters, digits, '_', '-')")
+            self.fail("page", f"page {excerpt(page)} must be a seed page stem (letters, digits, '_', '-')")
             return ""
         return page
 
@@ -180,7 +191,7 @@ class _FieldChecker:
         """Order on the page, from 1 (1 when absent)."""
         value = fields.get("position", 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.fail("position", f"position must be a whole number from 1, not {value!r}")
+            self.fail("position", f"position must be a whole number from 1, not {excerpt(value)}")
             return 1
         return value
 
@@ -188,7 +199,7 @@ class _FieldChecker:
         """The article's URL slug: lower-case pinyin words joined with '-'."""
         slug = self._text(fields, "slug", required=True)
         if slug and not SLUG_RE.fullmatch(slug):
-            self.fail("slug", f"slug '{slug}' may only hold a-z, 0-9 and single '-' between words",
+            self.fail("slug", f"slug {excerpt(slug)} may only hold a-z, 0-9 and single '-' between words",
                       hint="e.g. chao-yang-qu-ju-ban-bo-lan-hui")
         return slug
 
@@ -204,7 +215,7 @@ class _FieldChecker:
                 return dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        self.fail("date", f"date must be a real day written YYYY-MM-DD, not {value!r}",
+        self.fail("date", f"date must be a real day written YYYY-MM-DD, not {excerpt(value)}",
                   hint="omit the key when the date is not known")
         return None
 
@@ -212,11 +223,11 @@ class _FieldChecker:
 def _type_name(value: object) -> str:
     """How an editor would call a YAML value's type."""
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {excerpt(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping (key: value)"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {excerpt(value)}"

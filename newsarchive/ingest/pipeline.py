@@ -1,30 +1,32 @@
 """The ingest run: read every seed page, split it, and write new or changed articles safely."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..archive import DataFiles
-from ..errors import ArchiveError
-from ..files import write_atomic
+from ..content.frontmatter import load_yaml, split_front_matter
+from ..content.parse import PAGE_RE
+from ..errors import ArchiveError, excerpt
+from ..files import WRITER_TEMPORARY, remove_stale_temporaries, write_atomic
 from ..progress import Progress
 from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
 from .decode import page_text, read_page_bytes
 from .districts import TOWNSHIPS_FILE, Gazetteer, load_townships
-from .manifest import (MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
+from .manifest import (ADOPT_HINT, MANIFEST_NAME, Manifest, PageRecord, WrittenArticle, load_manifest, sha256_bytes,
                        sha256_file, sha256_text)
 from .markdown_out import IngestedArticle, render_article
 from .page import Note, PageRules, PageSplit, split_page
 from .profile import load_profile
 from ..content.pages import PageMeta, load_pages_meta, page_meta
-from ..text.slugs import article_slug, unique_slug
+from ..text.slugs import TakenSlugs, article_slug
 from .tags import TagMatcher
 
 # Bump when a change to the ingest rules should re-ingest every page.
@@ -122,49 +124,136 @@ def load_rules(seeds: Path, data: DataFiles | None = None) -> Rules:
 
 
 def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles | None = None,
-               review: bool = False) -> IngestReport:
-    """Ingest every `*.txt` page in seeds into content/, never overwriting a hand edit
-    (`data`: the data files in force, default the engine's). With `review`, unchanged pages are
-    split again too (nothing is written for them), so `report.review` holds every doubtful
-    split of the archive, and the list is printed."""
+               review: bool = False, adopt: bool = False) -> IngestReport:
+    """Ingest every page in seeds into content/, never overwriting a hand edit nor writing again
+    an article deleted by hand (`data`: the data files in force, default the engine's). With
+    `review`, unchanged pages are split again too (nothing is written for them), so
+    `report.review` holds every doubtful split of the archive, and the list is printed. With
+    `adopt`, rebuild the manifest from the article files in content/ instead and write nothing
+    else (see _write_articles).
+
+    This is ingest's error boundary: every problem, the operating system's refusals included,
+    ends in the report as `file: message`."""
     report = IngestReport(reviewed_all=review)
     started = time.perf_counter()
-    pages = sorted(seeds.glob("*.txt"))
     try:
-        if not seeds.is_dir():
-            raise ArchiveError("no such seeds folder", seeds)
-        rules = load_rules(seeds, data)
+        _ingest_all(seeds, content, data, adopt, report, verbose)
     except ArchiveError as exc:
         report.errors.append(str(exc))
-        _finish(report, verbose, started)
-        return report
+    except OSError as exc:
+        report.errors.append(str(ArchiveError.from_os_error(exc, content)))
+    _finish(report, verbose or adopt, started)
+    return report
+
+
+def _ingest_all(seeds: Path, content: Path, data: DataFiles | None, adopt: bool, report: IngestReport,
+                verbose: bool) -> None:
+    """The ingest run (see run_ingest)."""
+    if not seeds.is_dir():
+        raise ArchiveError("no such seeds folder", seeds)
+    pages = seed_pages(seeds, report)
+    rules = load_rules(seeds, data)
     content.mkdir(parents=True, exist_ok=True)
-    if not pages:
+    if not pages and not report.errors and not adopt:
         report.notes.append(f"{seeds}: no pages (*.txt) yet: put page files there to ingest them")
-        _finish(report, verbose, started)
-        return report
-    manifest, warning = load_manifest(content)
-    if warning:
-        report.notes.append(warning)
-    changed = False
-    if manifest.rules != rules.fingerprint and manifest.pages:
+        return
+    for path in remove_stale_temporaries(content, WRITER_TEMPORARY):   # a killed run's half-written files
+        report.notes.append(f"removed {path}, left by a run that did not finish")
+    entries, files = _article_entries(content)
+    manifest = _open_manifest(content, files, adopt)
+    if adopt:
+        report.notes.append(f"--adopt: rebuilding {content / MANIFEST_NAME} from the {len(files)} article "
+                            "files in content/; no article is written")
+    elif manifest.rules != rules.fingerprint and manifest.pages:
         report.notes.append("ingest rules or vocabularies changed: every page is ingested again")
     _copy_pages_meta(seeds, content)
-    existing = {p.stem for p in content.glob("*.md")}
-    taken = manifest.slugs() | existing
-    orphans = _orphan_files(content, existing - manifest.slugs())
-    with Progress("ingest", len(pages), "pages", enabled=verbose) as progress:
-        for n, path in enumerate(pages, start=1):
-            try:
-                changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
-            except ArchiveError as exc:
-                report.errors.append(str(exc))
-            progress.update(n)
+    taken = TakenSlugs(manifest.slugs() | entries)
+    orphans = _orphan_files(content, entries - manifest.slugs(), files, report)
+    changed = adopt
+    try:
+        with Progress("ingest", len(pages), "pages", enabled=verbose) as progress:
+            for n, path in enumerate(pages, start=1):
+                try:
+                    changed |= _ingest_page(path, content, rules, manifest, taken, orphans, report)
+                except ArchiveError as exc:
+                    report.errors.append(str(exc))
+                progress.update(n)
+    except BaseException:
+        # Cut short (disk full, Ctrl-C): keep the records of the pages done, under the old rules
+        # fingerprint, so the next run redoes the rest; a second failure must not hide the first.
+        if changed:
+            with contextlib.suppress(OSError):
+                write_atomic(content / MANIFEST_NAME, manifest.to_json())
+        raise
     if changed or manifest.rules != rules.fingerprint:
         manifest.rules = rules.fingerprint
         write_atomic(content / MANIFEST_NAME, manifest.to_json())
-    _finish(report, verbose, started)
-    return report
+    if adopt and orphans:
+        names = sorted(a.file for records in orphans.values() for a in records)
+        report.notes.append(f"{len(names)} article file(s) name a page that is not in {seeds}/ and stay as "
+                            f"they are, outside the manifest: {', '.join(names[:10])}"
+                            + (" …" if len(names) > 10 else ""))
+
+
+def _article_entries(content: Path) -> tuple[set[str], set[str]]:
+    """The stems of every `*.md` entry in content/ (slugs taken, whatever stands there) and of
+    the regular files among them (following symbolic links, as the build does)."""
+    entries, files = set(), set()
+    with os.scandir(content) as found:
+        for entry in found:
+            if entry.name.endswith(".md") and not entry.name.startswith("."):
+                entries.add(entry.name[:-len(".md")])
+                if entry.is_file():
+                    files.add(entry.name[:-len(".md")])
+    return entries, files
+
+
+def _open_manifest(content: Path, files: set[str], adopt: bool) -> Manifest:
+    """The manifest to work with: a new one to fill when adopting, else the one in content/.
+
+    A lost manifest is never silent: with article files present, nothing would tell ingest
+    which articles the editors deleted, so it stops (ArchiveError, ADOPT_HINT). Before the first
+    article of a new archive is written, an empty manifest is: a first run cut short leaves
+    one, and the next run adopts the files it wrote by their page, position and title."""
+    if adopt:
+        return Manifest(adopting=True)
+    manifest = load_manifest(content)
+    if manifest is None:
+        if files:
+            raise ArchiveError(f"missing, but content/ holds {len(files)} article file(s)",
+                               content / MANIFEST_NAME, hint=ADOPT_HINT)
+        manifest = Manifest()
+        write_atomic(content / MANIFEST_NAME, manifest.to_json())
+    return manifest
+
+
+def seed_pages(seeds: Path, report: IngestReport) -> list[Path]:
+    """The pages to ingest: the regular files `*.txt` directly inside `seeds`, in name order,
+    whose stem the build accepts as a page name (content.parse.PAGE_RE: it is the page's URL).
+    Any other `*.txt` entry is reported and skipped: a symbolic link (it could publish any file
+    on the machine), a folder, a name the build would refuse. Hidden files are not pages."""
+    pages = []
+    with os.scandir(seeds) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".txt") or entry.name.startswith("."):
+                continue
+            path = seeds / entry.name
+            stem = entry.name[:-len(".txt")]
+            if entry.is_symlink():
+                report.errors.append(str(ArchiveError(
+                    "is a symbolic link: not read", path,
+                    hint="ingest reads only regular files inside seeds/; copy the page there instead")))
+            elif not entry.is_file(follow_symlinks=False):
+                report.errors.append(str(ArchiveError(
+                    "is not a regular file: not read", path, hint="ingest reads only regular files inside seeds/")))
+            elif not PAGE_RE.fullmatch(stem):
+                report.errors.append(str(ArchiveError(
+                    f"the page name {excerpt(stem)} is not one the site can use: not read", path,
+                    hint="the name is the page's URL: rename the file with ASCII letters, digits, "
+                         "'_' and '-', starting with a letter or digit (e.g. 2024-11-20_03.txt)")))
+            else:
+                pages.append(path)
+    return sorted(pages)
 
 
 def _copy_pages_meta(seeds: Path, content: Path) -> None:
@@ -223,7 +312,7 @@ def _review_unchanged(path: Path, data: bytes, text: str | None, content: Path, 
 
 
 def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
-                 taken: set[str], orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> bool:
+                 taken: TakenSlugs, orphans: dict[str, list[WrittenArticle]], report: IngestReport) -> bool:
     """Ingest one page: skip it if unchanged, else plan every file first and then write.
     Returns whether the page's manifest record changed."""
     data = read_page_bytes(path)
@@ -253,29 +342,34 @@ def _ingest_page(path: Path, content: Path, rules: Rules, manifest: Manifest,
     split = _split(path, text, rules)
     articles = [assemble(a, stem, i, meta, rules.classifiers) for i, a in enumerate(split.articles, start=1)]
     old = record.articles if record else orphans.pop(stem, [])
-    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report), raw_hash)
+    new_record = PageRecord(text_hash, _write_articles(articles, old, content, taken, report, manifest.adopting),
+                            raw_hash)
     manifest.pages[stem] = new_record
     _review(report, path, split.notes, [content / f"{a.slug}.md" for a in articles])
     return new_record != record
 
 
 class PreviousVersions:
-    """The articles a page's last ingest wrote, looked up by title and by position on the page
-    (a dictionary each, so matching a page of n articles takes time in n, not n²)."""
+    """The articles a page's last ingest wrote, looked up by title and position, by title and by
+    position on the page (a dictionary each, so matching a page of n articles takes time in n,
+    not n²)."""
 
     def __init__(self, records: list[WrittenArticle]) -> None:
         self.records = list(records)
         self.taken: set[int] = set()
+        self.by_both: dict[tuple[str, int], deque[int]] = defaultdict(deque)
         self.by_title: dict[str, deque[int]] = defaultdict(deque)
         self.by_position: dict[int, deque[int]] = defaultdict(deque)
         for n, record in enumerate(self.records):
+            self.by_both[(record.title, record.position)].append(n)
             self.by_title[record.title].append(n)
             self.by_position[record.position].append(n)
 
     def take(self, article: IngestedArticle) -> WrittenArticle | None:
-        """The earlier version of an article: the first not yet taken with the same title,
-        else with the same position on the page."""
-        for found in (self.by_title.get(article.title), self.by_position.get(article.position)):
+        """The earlier version of an article: the first not yet taken with the same title and
+        position, else the same title, else the same position on the page."""
+        for found in (self.by_both.get((article.title, article.position)), self.by_title.get(article.title),
+                      self.by_position.get(article.position)):
             while found and found[0] in self.taken:
                 found.popleft()
             if found:
@@ -290,8 +384,13 @@ class PreviousVersions:
 
 
 def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenArticle], content: Path,
-                    taken: set[str], report: IngestReport) -> list[WrittenArticle]:
-    """Decide every file's fate (write, keep, conflict, remove), then carry it out."""
+                    taken: TakenSlugs, report: IngestReport, adopting: bool = False) -> list[WrittenArticle]:
+    """Decide every file's fate (write, keep, conflict, remove), then carry it out.
+
+    `adopting` (ingest --adopt): the old records are the article files found in content/ for
+    this page; nothing is written or removed. A file equal to what ingest writes now is recorded
+    as ingest's, one that differs as a hand edit, and an article with no file as deleted by hand
+    (listed in the notes: ingest cannot tell whether it was ever written)."""
     previous_versions = PreviousVersions(old_records)
     plan: list[tuple[Path, str]] = []
     records: list[WrittenArticle] = []
@@ -300,14 +399,15 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
         if previous:
             article.slug = previous.slug
         else:
-            article.slug = unique_slug(article_slug(article.title), taken)
-            taken.add(article.slug)
+            article.slug = taken.claim(article_slug(article.title))
         text = render_article(article)
         new_hash = sha256_text(text)
         path = content / f"{article.slug}.md"
         record = WrittenArticle(article.position, article.title, article.slug, path.name, new_hash)
         current = sha256_file(path)
-        if previous and (previous.deleted or current is None):
+        if adopting:
+            _adopt(article, record, current, report)
+        elif previous and (previous.deleted or current is None):
             record.deleted, record.sha256 = True, previous.sha256
             report.kept_deleted += 1
         elif current == new_hash:
@@ -319,6 +419,11 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
             report.conflicts.append(f"{path} was edited by hand; kept the edit (the page's new "
                                     "version of this article was not written)")
         records.append(record)
+    if adopting:
+        for stray in previous_versions.left():
+            report.notes.append(f"{content / stray.file} names page {articles[0].page} but matches none of its "
+                                "articles (by title or position): left as it is, outside the manifest")
+        return records
     removals = []
     for gone in previous_versions.left():
         path = content / gone.file
@@ -339,21 +444,49 @@ def _write_articles(articles: list[IngestedArticle], old_records: list[WrittenAr
     return records
 
 
-def _orphan_files(content: Path, stems: set[str]) -> dict[str, list[WrittenArticle]]:
-    """Article files the manifest does not know (it was lost, or files were copied in), by page.
+def _adopt(article: IngestedArticle, record: WrittenArticle, current: str | None, report: IngestReport) -> None:
+    """Record what content/ holds of one seed article (see _write_articles' `adopting`)."""
+    if current is None:
+        record.deleted = True
+        report.kept_deleted += 1
+        report.notes.append(f"page {article.page}, article {article.position} 「{excerpt(article.title)[1:-1]}」 "
+                            f"has no file in content/: recorded as deleted, not written (it would be "
+                            f"{record.file})")
+        return
+    report.unchanged += 1
+    if current != record.sha256:
+        report.notes.append(f"{record.file} differs from what ingest writes for it now: kept as a hand edit")
 
-    They are adopted as possibly hand-edited, so they are kept unless ingest would write
-    exactly the same text."""
+
+def _orphan_files(content: Path, stems: set[str], files: set[str],
+                  report: IngestReport) -> dict[str, list[WrittenArticle]]:
+    """Article files the manifest does not know (copied in, or all of them when adopting), by
+    the page their front matter names, with their position and title.
+
+    Outside --adopt they are taken as possibly hand-edited, so they are kept unless ingest
+    would write exactly the same text. A file that cannot be read this far (not UTF-8, broken
+    front matter, a folder named *.md) is reported: the build would refuse it too."""
     adopted: dict[str, list[WrittenArticle]] = {}
     for stem in sorted(stems):
         path = content / f"{stem}.md"
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
-        try:
-            data = yaml.safe_load(head.removeprefix("---")) or {}
-        except yaml.YAMLError:
+        fields = _front_matter(path) if stem in files else ArchiveError(
+            "is not a regular file", path, hint="article files are regular files named <slug>.md: move it away")
+        if isinstance(fields, ArchiveError):
+            report.errors.append(str(fields))
             continue
-        if isinstance(data, dict) and isinstance(data.get("page"), str):
-            adopted.setdefault(data["page"], []).append(WrittenArticle(
-                int(data.get("position", 0) or 0), str(data.get("title", "")), stem, path.name,
-                sha256_text("adopted")))
+        page, position, title = fields.get("page"), fields.get("position"), fields.get("title")
+        if isinstance(page, str) and page:
+            adopted.setdefault(page, []).append(WrittenArticle(
+                position if isinstance(position, int) and not isinstance(position, bool) else 0,
+                title if isinstance(title, str) else "", stem, path.name, sha256_text("adopted")))
     return adopted
+
+
+def _front_matter(path: Path) -> dict | ArchiveError:
+    """The front matter of an article file, read as the build reads it."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ArchiveError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path, hint="save the file as UTF-8")
+    split = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return split if isinstance(split, ArchiveError) else load_yaml(path, split[0])
