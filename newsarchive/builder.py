@@ -36,7 +36,7 @@ from .search import SearchDoc
 from .text.pinyin import keep_pinyin_table
 from .strings import Strings
 from .theme import Theme
-from .views import VIEWS, Shown, Views, extra_outputs
+from .views import INDEX_TEMPLATES, VIEWS, Shown, Views, extra_outputs
 from .vocab import Vocabulary
 
 CHUNK_PAGES = 200           # pages per task handed to a render worker
@@ -356,7 +356,8 @@ class SiteBuild:
     def load_templates(self, compiled_dir: Path) -> Renderer:
         """The theme's templates, compiled once (before workers fork, so they share them)."""
         renderer = Renderer(self.theme, compiled_dir, self.ui)
-        renderer.preload(sorted({template for template, _ in VIEWS.values()} | {TEASER_TEMPLATE}))
+        renderer.preload(sorted({template for template, _ in VIEWS.values() if template}
+                                | set(INDEX_TEMPLATES.values()) | {TEASER_TEMPLATE}))
         return renderer
 
     def render_pages(self, job: "RenderJob") -> tuple[dict[str, str], dict[str, Shown]]:

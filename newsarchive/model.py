@@ -23,7 +23,7 @@ from .content.pages import PAGES_FILE, PageInfo, known_page_info
 from .errors import ArchiveError
 from .strings import Strings
 from .text.slugs import person_slug, pinyin_slug, unique_slugs
-from .vocab import Vocabulary
+from .vocab import Taxonomy, Vocabulary
 
 _LEADING_NUMBER = re.compile(r"\d+")
 
@@ -107,10 +107,13 @@ class SiteArticle:
     url: str
     page: int | None                    # index into SiteModel.pages
     edition: int | None                 # index into SiteModel.editions: the issue of its date
-    people: tuple[tuple[str, int], ...]  # (role: reporter …, index into SiteModel.people)
-    districts: tuple[int, ...]          # indices into SiteModel.districts
-    tags: tuple[int, ...]               # indices into SiteModel.tags
-    column: int | None                  # index into SiteModel.columns
+    # Per taxonomy (in SiteModel.taxonomies' order), the article's groups in it as (field, group)
+    # pairs in front matter order: the field says the role (记者 …) where the taxonomy has roles.
+    terms: tuple[tuple[tuple[int, int], ...], ...]
+
+    def groups_in(self, taxonomy: int) -> tuple[int, ...]:
+        """The article's groups in a taxonomy, each once."""
+        return tuple(dict.fromkeys(group for _, group in self.terms[taxonomy]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +161,10 @@ class Year:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """The articles under one tag, district, person or column, newest first, paginated."""
+    """The articles under one name of a taxonomy (a tag, district, person, column …), newest
+    first, paginated."""
 
-    section: str                        # "tags", "districts", "people", "columns"
+    section: str                        # the taxonomy's key: "tags", "districts" …
     name: str
     slug: str
     urls: tuple[str, ...]               # one per list page
@@ -176,6 +180,17 @@ class Output:
     ref: int = 0                        # index into the model list `kind` refers to
     number: int = 1                     # list page number
     origin: str = ""                    # what produced it, for the duplicate-path error
+    taxonomy: int = 0                   # for list and index pages: index into SiteModel.taxonomies
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonomyGroups:
+    """A taxonomy of the archive (see vocab.Taxonomy) with its groups, in the order its pages
+    list them: vocabulary order for a map, else A–Z by slug."""
+
+    taxonomy: Taxonomy
+    groups: list[Group]
+    by_name: dict[str, int]             # name -> index into groups
 
 
 @dataclass
@@ -186,10 +201,7 @@ class SiteModel:
     urls: Urls
     articles: list[SiteArticle]
     pages: list[NewsPage]
-    tags: list[Group]
-    districts: list[Group]
-    people: list[Group]
-    columns: list[Group]
+    taxonomies: list[TaxonomyGroups]    # as the archive's taxonomies.toml lists them
     newest_date: str | None
     editions: list[Edition]             # newest first
     years: list[Year]                   # newest first
@@ -213,22 +225,21 @@ class SiteModel:
         out.append(Output(Urls.editions(), "editions-index", origin="the back-issue index"))
         out += [Output(y.url, "year", i, origin=f"the year {y.year}") for i, y in enumerate(self.years)]
         out += [Output(e.url, "edition", i, origin=f"the edition of {e.date}") for i, e in enumerate(self.editions)]
-        for section, groups in self.taxonomies():
-            if section != "columns":  # DESIGN's table has no columns/ index page
-                out.append(Output(Urls.section_index(section), f"{section}-index",
-                                  origin=f"the {section} index"))
-            out += [Output(url, section, i, number, origin=f"{section} '{g.name}'")
-                    for i, g in enumerate(groups) for number, url in enumerate(g.urls, start=1)]
+        for t, entry in enumerate(self.taxonomies):
+            key = entry.taxonomy.key
+            if entry.taxonomy.index != "none":
+                out.append(Output(Urls.section_index(key), "taxonomy-index", origin=f"the {key} index", taxonomy=t))
+            out += [Output(url, "listing", i, number, origin=f"{key} '{g.name}'", taxonomy=t)
+                    for i, g in enumerate(entry.groups) for number, url in enumerate(g.urls, start=1)]
         return out
 
-    def groups(self, section: str) -> list[Group]:
-        """The groups of one URL section: tags, districts, people or columns."""
-        return dict(self.taxonomies())[section]
+    def groups(self, key: str) -> list[Group]:
+        """The groups of the taxonomy whose URL section is `key` (tags, districts …)."""
+        return next(entry.groups for entry in self.taxonomies if entry.taxonomy.key == key)
 
-    def taxonomies(self) -> list[tuple[str, list[Group]]]:
-        """The grouped listings, by URL section."""
-        return [("tags", self.tags), ("districts", self.districts), ("people", self.people),
-                ("columns", self.columns)]
+    def taxonomy_index(self, key: str) -> int | None:
+        """Where the taxonomy `key` stands in `taxonomies`, None when the archive has none."""
+        return next((t for t, entry in enumerate(self.taxonomies) if entry.taxonomy.key == key), None)
 
 
 def list_key(article: Article) -> tuple:
@@ -251,17 +262,7 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     pages, editions, undated = _news_pages(ordered, page_info or {}, ui)
     page_index = {p.stem: i for i, p in enumerate(pages)}
     edition_index = {e.date: i for i, e in enumerate(editions)}
-    district_groups = _fixed_groups("districts", [(d.name, d.slug) for d in vocab.districts], ordered,
-                                    lambda a: a.districts, per_page)
-    tag_groups = _fixed_groups("tags", sorted(((t.term, t.slug) for t in vocab.tags), key=lambda t: t[1]),
-                               ordered, lambda a: a.tags, per_page, keep_empty=False)
-    people_groups = _named_groups("people", ordered, lambda a: a.people, per_page, person_slug)
-    column_groups = _named_groups("columns", ordered, lambda a: (a.rubric,) if a.rubric else (),
-                                  per_page, pinyin_slug)
-    district_index = {g.name: i for i, g in enumerate(district_groups)}
-    tag_index = {g.name: i for i, g in enumerate(tag_groups)}
-    person_index = {g.name: i for i, g in enumerate(people_groups)}
-    column_index = {g.name: i for i, g in enumerate(column_groups)}
+    taxonomies = [taxonomy_groups(taxonomy, ordered, vocab, per_page) for taxonomy in vocab.taxonomies]
     site_articles = []
     for i, a in enumerate(ordered):
         page = page_index.get(a.page)
@@ -269,14 +270,12 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
         site_articles.append(SiteArticle(
             article=a, index=i, url=Urls.article(a.slug), page=page,
             edition=edition_index[day] if day else None,
-            people=tuple((role, person_index[name]) for role, names in a.credits() for name in names),
-            districts=tuple(district_index[d] for d in a.districts),
-            tags=tuple(tag_index[t] for t in a.tags),
-            column=column_index.get(a.rubric)))
+            terms=tuple(tuple((f, entry.by_name[name]) for f, key in enumerate(entry.taxonomy.fields)
+                              for name in a.names_in(key) if name in entry.by_name)
+                        for entry in taxonomies)))
     newest = next((a.date for a in ordered if a.date), None)
-    return SiteModel(config, urls, site_articles, pages, tag_groups, district_groups,
-                     people_groups, column_groups, newest, editions, _years(editions), undated,
-                     edition_index, ui)
+    return SiteModel(config, urls, site_articles, pages, taxonomies, newest, editions, _years(editions),
+                     undated, edition_index, ui)
 
 
 def issue_date(article: Article, page: "NewsPage | None") -> str | None:
@@ -423,33 +422,32 @@ def _paged_urls(section: str, slug: str, count: int, per_page: int) -> tuple[str
     return tuple(Urls.group(section, slug, n) for n in range(1, pages + 1))
 
 
-def _fixed_groups(section: str, names: list[tuple[str, str]], ordered: list[Article],
-                  members_of, per_page: int, keep_empty: bool = True) -> list[Group]:
-    """Groups whose names and slugs come from a vocabulary (districts, tags)."""
-    members: dict[str, list[int]] = {name: [] for name, _ in names}
-    for i, article in enumerate(ordered):
-        for name in members_of(article):
-            members[name].append(i)
-    return [Group(section, name, slug, _paged_urls(section, slug, len(members[name]), per_page),
-                  tuple(members[name]))
-            for name, slug in names if keep_empty or members[name]]
-
-
-def _named_groups(section: str, ordered: list[Article], members_of, per_page: int,
-                  slugify) -> list[Group]:
-    """Groups named by the articles themselves (people, columns), A–Z by slug."""
+def taxonomy_groups(taxonomy: Taxonomy, ordered: list[Article], vocab: Vocabulary,
+                    per_page: int) -> TaxonomyGroups:
+    """The groups of one taxonomy: one per name its articles give (or every name of its
+    vocabulary, with `list_empty`), each with its articles newest first."""
     members: dict[str, list[int]] = {}
     for i, article in enumerate(ordered):
-        for name in members_of(article):
+        for name in dict.fromkeys(name for key in taxonomy.fields for name in article.names_in(key)):
             members.setdefault(name, []).append(i)
-    # Oldest first appearance claims the plain slug, so slugs stay put as newer articles arrive.
-    first_seen = sorted(members, key=lambda name: (-members[name][-1], name))
-    slugs = unique_slugs(first_seen, slugify, fallback=section[:-1] if section != "people" else "person")
-    groups = [Group(section, name, slugs[name],
-                    _paged_urls(section, slugs[name], len(members[name]), per_page),
-                    tuple(members[name]))
-              for name in members]
-    return sorted(groups, key=lambda g: (g.slug, g.name))
+    fixed = {"districts": [(d.name, d.slug) for d in vocab.districts],
+             "tags": [(t.term, t.slug) for t in vocab.tags]}.get(taxonomy.vocabulary)
+    if fixed is not None:        # names and slugs from the vocabulary
+        named = [(name, slug) for name, slug in fixed if taxonomy.list_empty or name in members]
+    else:                        # names from the articles, slugs from their pinyin
+        # Oldest first appearance claims the plain slug, so slugs stay put as newer articles arrive.
+        first_seen = sorted(members, key=lambda name: (-members[name][-1], name))
+        slugify = person_slug if taxonomy.slugs == "person" else pinyin_slug
+        fallback = "person" if taxonomy.slugs == "person" else taxonomy.key.removesuffix("s")
+        slugs = unique_slugs(first_seen, slugify, fallback=fallback)
+        named = [(name, slugs[name]) for name in members]
+    if taxonomy.index != "map":
+        named.sort(key=lambda pair: (pair[1], pair[0]))
+    key = taxonomy.key
+    groups = [Group(key, name, slug, _paged_urls(key, slug, len(members.get(name, ())), per_page),
+                    tuple(members.get(name, ())))
+              for name, slug in named]
+    return TaxonomyGroups(taxonomy, groups, {g.name: i for i, g in enumerate(groups)})
 
 
 

@@ -62,6 +62,7 @@ class SiteInfo:
     base_url: str
     language: str
     feed: bool                    # the feed exists (some article is dated)
+    sections: tuple[tuple[str, str, str], ...]   # the menu: (key, label, url) of each index page
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +137,7 @@ class ArticleView:
     issue: Link | None                         # its date, linked to its edition
     bylines: tuple[Byline, ...]
     source: str
-    districts: tuple[Link, ...]
-    tags: tuple[Link, ...]
+    chips: tuple[Byline, ...]                  # each chips-style taxonomy's name and its links
     page: Link | None
     position: int
     page_size: int
@@ -322,6 +322,18 @@ class IndexView:
 
 
 @dataclass(frozen=True, slots=True)
+class FrontBox:
+    """A taxonomy on the front page: its name, index page, how it is shown ("map" or
+    "popular") and its entries."""
+
+    key: str
+    name: str
+    url: str
+    style: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FrontView:
     """The front page: the latest edition, its month, the years; districts and tags."""
 
@@ -330,8 +342,7 @@ class FrontView:
     others: tuple[Headline, ...]
     month: CalendarMonth | None   # the latest edition's month
     years: tuple[YearEntry, ...]
-    districts: tuple[Entry, ...]
-    tags: tuple[Entry, ...]
+    boxes: tuple[FrontBox, ...]   # the taxonomies shown on the front page: a map or the most used
     article_count: int
     page_count: int
 
@@ -381,8 +392,10 @@ class Views:
         self.model = model
         self.urls = model.urls
         config = model.config
+        sections = tuple((entry.taxonomy.key, entry.taxonomy.name, Urls.section_index(entry.taxonomy.key))
+                         for entry in model.taxonomies if entry.taxonomy.index != "none")
         self.site = SiteInfo(config.title, config.description, config.base_url, config.language,
-                             has_feed(model))
+                             has_feed(model), sections)
         # An article's teaser shows on several lists, an edition's date on all its articles:
         # made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
@@ -398,6 +411,8 @@ class Views:
     def context(self, output: Output) -> tuple[str, dict[str, Any]]:
         """The template and the variables that render `output`."""
         template, method = VIEWS[output.kind]
+        if not template:   # a taxonomy's index: by its style
+            template = INDEX_TEMPLATES[self.model.taxonomies[output.taxonomy].taxonomy.index]
         return template, method(self, output)
 
     def context_and_shown(self, output: Output) -> tuple[str, dict[str, Any], Shown]:
@@ -464,21 +479,38 @@ class Views:
         if len(article.title) < HELPFUL_TITLE_CHARS:
             note, kind = (article.subtitle, "subtitle") if article.subtitle else (article.kicker, "kicker")
             kind = kind if note else ""
-        people = " ".join(self.model.people[i].name for i in dict.fromkeys(i for _, i in entry.people))
+        people = " ".join(name for name in self.names_shown_as(entry, "byline"))
         return Headline(article.title, entry.url, note, kind, people)
 
-    def _district_links(self, entry: SiteArticle) -> tuple[Link, ...]:
-        """Links to the article's districts."""
-        groups = self.model.districts
-        return tuple(Link(groups[i].name, groups[i].urls[0]) for i in entry.districts)
+    def names_shown_as(self, entry: SiteArticle, style: str) -> tuple[str, ...]:
+        """The article's names in the taxonomies its page shows as `style` (byline …), each once."""
+        taxonomies = self.model.taxonomies
+        return tuple(dict.fromkeys(taxonomies[t].groups[g].name for t in self.taxonomies_shown_as(style)
+                                   for g in entry.groups_in(t)))
+
+    def taxonomies_shown_as(self, style: str) -> tuple[int, ...]:
+        """The taxonomies an article page shows as `style`: "byline", "rubric", "chips"."""
+        return tuple(t for t, entry in enumerate(self.model.taxonomies) if entry.taxonomy.article == style)
+
+    def _chips(self, entry: SiteArticle) -> tuple[Byline, ...]:
+        """The article's names in each chips-style taxonomy, linked."""
+        chips = []
+        for t in self.taxonomies_shown_as("chips"):
+            groups = self.model.taxonomies[t].groups
+            links = tuple(Link(groups[g].name, groups[g].urls[0]) for g in entry.groups_in(t))
+            if links:
+                chips.append(Byline(self.model.taxonomies[t].taxonomy.name, links))
+        return tuple(chips)
 
     def _bylines(self, entry: SiteArticle) -> tuple[Byline, ...]:
-        """The byline, role by role, each person linked."""
+        """The byline, role by role (记者, 通讯员, 摄影 …: the taxonomy's roles), each person linked."""
         roles: dict[str, list[Link]] = {}
-        for role, person in entry.people:
-            group = self.model.people[person]
-            roles.setdefault(role, []).append(Link(group.name, group.urls[0]))
-        return tuple(Byline(getattr(self.ui, role), tuple(people)) for role, people in roles.items())
+        for t in self.taxonomies_shown_as("byline"):
+            taxonomy, groups = self.model.taxonomies[t].taxonomy, self.model.taxonomies[t].groups
+            for field, g in entry.terms[t]:
+                role = taxonomy.roles[field] if taxonomy.roles else taxonomy.name
+                roles.setdefault(role, []).append(Link(groups[g].name, groups[g].urls[0]))
+        return tuple(Byline(role, tuple(people)) for role, people in roles.items())
 
     def related(self, entry: SiteArticle, shown: tuple[int, ...] = ()) -> tuple[Teaser, ...]:
         """Articles sharing most tags and districts, among the nearest in time in each group;
@@ -524,12 +556,13 @@ class Views:
         page = self._cited_page(entry)
         if page is not None and page.number is not None:
             data["printPage"] = str(page.number)
-        people = self.model.people
-        if entry.people:
-            data["author"] = [{"@type": "Person", "name": people[i].name}
-                              for i in dict.fromkeys(i for _, i in entry.people)]
-        if article.districts:
-            data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
+        for schema, kind in SCHEMA_TYPES.items():
+            for t, holder in enumerate(self.model.taxonomies):
+                if holder.taxonomy.schema == schema:
+                    data.setdefault(schema, []).extend({"@type": kind, "name": holder.groups[g].name}
+                                                       for g in entry.groups_in(t))
+            if not data.get(schema, True):
+                del data[schema]
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
         return script_json(data)
@@ -639,16 +672,13 @@ class Views:
             crumbs = self._page_crumbs(page)
         elif edition is not None:
             crumbs = self.issue_crumbs[entry.edition]
-        tags = tuple(Link(self.model.tags[i].name, self.model.tags[i].urls[0]) for i in entry.tags)
-        rubric = None
-        if entry.column is not None:
-            column = self.model.columns[entry.column]
-            rubric = Link(column.name, column.urls[0])
+        rubric = next((Link(self.model.taxonomies[t].groups[g].name, self.model.taxonomies[t].groups[g].urls[0])
+                       for t in self.taxonomies_shown_as("rubric") for g in entry.groups_in(t)), None)
         iso = edition.date if edition else ""
         view = ArticleView(
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
             iso, self.issue_links[entry.edition] if edition else None,
-            self._bylines(entry), article.source, self._district_links(entry), tags, page_link,
+            self._bylines(entry), article.source, self._chips(entry), page_link,
             article.position, page_size, previous, following, self.related(entry, neighbours),
             self.citation(entry), self.urls.absolute(entry.url),
             Body(article.paragraphs, article.content_hash), self.jsonld(entry))
@@ -768,18 +798,20 @@ class Views:
         return self._base(output, meta, editions=view)
 
     def listing(self, output: Output) -> dict[str, Any]:
-        """One page of a tag's, district's, person's or column's articles."""
-        section = output.kind
-        group = self.model.groups(section)[output.ref]
+        """One page of the articles under one name of a taxonomy (a tag, district, person …)."""
+        taxonomy = self.model.taxonomies[output.taxonomy].taxonomy
+        section = taxonomy.key
+        group = self.model.taxonomies[output.taxonomy].groups[output.ref]
         per_page = max(1, self.model.config.paging.articles_per_page)
         start = (output.number - 1) * per_page
         teasers = tuple(self.teaser(i) for i in group.articles[start:start + per_page])
-        note = self._person_roles(output.ref) if section == "people" else ""
-        section_name = getattr(self.ui, section)
+        note = self._role_counts(output.taxonomy, output.ref) if taxonomy.roles else ""
+        section_name = taxonomy.name
         view = ListingView(group.name, section_name, note, len(group.articles), teasers,
                            self.pager(group.urls, output.number))
         crumbs: tuple[Link, ...] = ()
-        if section != "columns":
+        has_index = taxonomy.index != "none"
+        if has_index:
             crumbs = (Link(section_name, Urls.section_index(section)),)
         heading = (group.name if output.number == 1 else
                    self.ui.fill("listing_heading_page", name=group.name, number=output.number))
@@ -788,20 +820,28 @@ class Views:
             crumbs += (Link(self.ui.fill("page_n", number=output.number), ""),)
         description = self.ui.fill("listing_description", section=section_name, name=group.name,
                                    count=len(group.articles))
-        meta = self._meta(output, heading, description, section if section != "columns" else "", crumbs)
+        meta = self._meta(output, heading, description, section if has_index else "", crumbs)
         return self._base(output, meta, listing=view)
 
-    def _person_roles(self, person: int) -> str:
+    def _role_counts(self, t: int, group: int) -> str:
         """How a person is credited across their articles, e.g. '记者 5 · 摄影 1'."""
+        roles = self.model.taxonomies[t].taxonomy.roles
         counts: dict[str, int] = {}
-        for index in self.model.people[person].articles:
+        for index in self.model.taxonomies[t].groups[group].articles:
             entry = self.model.articles[index]
-            for role in dict.fromkeys(role for role, who in entry.people if who == person):
-                counts[role] = counts.get(role, 0) + 1
-        return " · ".join(f"{getattr(self.ui, role)} {n}" for role, n in counts.items())
+            for field in dict.fromkeys(field for field, g in entry.terms[t] if g == group):
+                counts[roles[field]] = counts.get(roles[field], 0) + 1
+        return " · ".join(f"{role} {n}" for role, n in counts.items())
+
+    def taxonomy_index(self, output: Output) -> dict[str, Any]:
+        """A taxonomy's index page: A–Z by pinyin, or its map."""
+        taxonomy = self.model.taxonomies[output.taxonomy].taxonomy
+        if taxonomy.index == "map":
+            return self.map_index(output, output.taxonomy)
+        return self.letters_index(output, taxonomy.key, taxonomy.name, self.model.taxonomies[output.taxonomy].groups)
 
     def letters_index(self, output: Output, section: str, name: str, groups: list) -> dict[str, Any]:
-        """The tags or people index, A–Z by pinyin with letter headings and counts."""
+        """A taxonomy's index A–Z by pinyin, with letter headings and counts."""
         letters: dict[str, list[Entry]] = {}
         for group in groups:  # groups are sorted by slug already
             letter = group.slug[:1].upper() if group.slug[:1].isalpha() else "#"
@@ -812,30 +852,39 @@ class Views:
         meta = self._meta(output, name, view.intro, section, (Link(name, ""),), nav_is_index=True)
         return self._base(output, meta, index=view)
 
-    def tags_index(self, output: Output) -> dict[str, Any]:
-        """All tags A–Z."""
-        return self.letters_index(output, "tags", self.ui.tags, self.model.tags)
+    def map_entries(self, t: int) -> tuple[Entry, ...]:
+        """A map taxonomy's names (the districts) with counts and bar widths relative to the busiest."""
+        groups = self.model.taxonomies[t].groups
+        most = max((len(g.articles) for g in groups), default=0) or 1
+        return tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), round(100 * len(g.articles) / most), "")
+                     for g in groups)
 
-    def people_index(self, output: Output) -> dict[str, Any]:
-        """All reporters, correspondents and photographers A–Z."""
-        return self.letters_index(output, "people", self.ui.people, self.model.people)
-
-    def district_entries(self) -> tuple[Entry, ...]:
-        """The 17 districts with counts and bar widths relative to the busiest."""
-        most = max((len(g.articles) for g in self.model.districts), default=0) or 1
-        return tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles),
-                           round(100 * len(g.articles) / most), "")
-                     for g in self.model.districts)
-
-    def districts_index(self, output: Output) -> dict[str, Any]:
-        """The 17 districts with their counts and a bar chart of where stories come from."""
-        entries = self.district_entries()
-        placed = sum(1 for a in self.model.articles if a.districts)
-        view = IndexView(self.ui.districts, self.ui.fill("districts_intro", articles=len(self.model.articles),
-                                                         placed=placed), (), entries)
-        meta = self._meta(output, self.ui.districts, view.intro, "districts", (Link(self.ui.districts, ""),),
+    def map_index(self, output: Output, t: int) -> dict[str, Any]:
+        """A map taxonomy's index (the districts): counts and a map of where stories come from."""
+        taxonomy = self.model.taxonomies[t].taxonomy
+        placed = sum(1 for a in self.model.articles if a.terms[t])
+        view = IndexView(taxonomy.name, self.ui.fill("districts_intro", articles=len(self.model.articles),
+                                                     placed=placed), (), self.map_entries(t))
+        meta = self._meta(output, taxonomy.name, view.intro, taxonomy.key, (Link(taxonomy.name, ""),),
                           nav_is_index=True)
         return self._base(output, meta, index=view)
+
+    def front_boxes(self) -> tuple[FrontBox, ...]:
+        """The taxonomies the front page shows: as a map, or their most used names."""
+        boxes = []
+        for t, holder in enumerate(self.model.taxonomies):
+            taxonomy = holder.taxonomy
+            if taxonomy.front == "map":
+                entries = self.map_entries(t)
+            elif taxonomy.front == "popular":
+                popular = sorted(holder.groups, key=lambda g: (-len(g.articles), g.slug))[:POPULAR_TAGS]
+                entries = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "") for g in popular)
+            else:
+                continue
+            if entries:
+                boxes.append(FrontBox(taxonomy.key, taxonomy.name, Urls.section_index(taxonomy.key), taxonomy.front,
+                                      entries))
+        return tuple(boxes)
 
     def front(self, output: Output) -> dict[str, Any]:
         """The front page: the latest edition with all its pages, the calendar of its month
@@ -855,18 +904,16 @@ class Views:
             pages = tuple(EditionPage(model.pages[p].label, model.pages[p].url, model.pages[p].anchor,
                                       tuple(self.headline(i) for i in model.pages[p].articles))
                           for p in model.undated[:FRONT_PAGES])
-        popular = sorted(model.tags, key=lambda g: (-len(g.articles), g.slug))[:POPULAR_TAGS]
-        tags = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "") for g in popular)
-        view = FrontView(edition_link, pages, others, month, self.year_entries(), self.district_entries(),
-                         tags, len(model.articles), len(model.pages))
+        view = FrontView(edition_link, pages, others, month, self.year_entries(), self.front_boxes(),
+                         len(model.articles), len(model.pages))
         meta = self._meta(output, "", self.site.description, "home", (), nav_is_index=True)
         return self._base(output, meta, front=view)
 
     def search(self, output: Output) -> dict[str, Any]:
         """The search page (template by the search module's author)."""
         districts = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "")
-                          for g in self.model.districts)
-        tags = tuple(TagOption(g.name, g.slug, g.urls[0], len(g.articles)) for g in self.model.tags)
+                          for g in self.model.groups("districts"))
+        tags = tuple(TagOption(g.name, g.slug, g.urls[0], len(g.articles)) for g in self.model.groups("tags"))
         meta = self._meta(output, self.ui.search, self.ui.search_description, "search",
                           (Link(self.ui.search, ""),), nav_is_index=True)
         return self._base(output, meta, all_districts=districts, all_tags=tags)
@@ -899,8 +946,8 @@ class Views:
             article = entry.article
             entries.append(FeedEntry(
                 article.title, self.urls.absolute(entry.url), atom_time(article.date),
-                tuple(self.model.people[i].name for i in dict.fromkeys(i for _, i in entry.people)),
-                article.summary, render_body(article.paragraphs), article.tags))
+                self.names_shown_as(entry, "byline"), article.summary, render_body(article.paragraphs),
+                self.names_shown_as(entry, "chips")))
         return tuple(entries)
 
     def sitemap_entries(self, outputs: list[Output]) -> list[SitemapEntry]:
@@ -931,6 +978,11 @@ class Views:
         return {"sitemap_url": self.urls.absolute("sitemap.xml")}
 
 
+# A taxonomy's index page style -> its template (see vocab.Taxonomy.index).
+INDEX_TEMPLATES = {"letters": "letters.html", "map": "districts.html"}
+# What schema.org calls the names of a taxonomy (vocab.Taxonomy.schema) -> their type.
+SCHEMA_TYPES = {"author": "Person", "contentLocation": "Place", "about": "Thing"}
+
 # Output kind -> (template, view method).
 VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
     "front": ("front.html", Views.front),
@@ -939,13 +991,8 @@ VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
     "editions-index": ("editions.html", Views.editions_index),
     "year": ("year.html", Views.year),
     "edition": ("edition.html", Views.edition),
-    "tags": ("listing.html", Views.listing),
-    "districts": ("listing.html", Views.listing),
-    "people": ("listing.html", Views.listing),
-    "columns": ("listing.html", Views.listing),
-    "tags-index": ("letters.html", Views.tags_index),
-    "people-index": ("letters.html", Views.people_index),
-    "districts-index": ("districts.html", Views.districts_index),
+    "listing": ("listing.html", Views.listing),
+    "taxonomy-index": ("", Views.taxonomy_index),     # the template by the taxonomy's index style
     "search": ("search.html", Views.search),
     "feed": ("feed.xml", Views.feed),
     "sitemap": ("sitemap.xml", Views.sitemap),
@@ -957,12 +1004,9 @@ VIEWS: dict[str, tuple[str, Callable[[Views, Output], dict[str, Any]]]] = {
 
 def related_groups(model: SiteModel, entry: SiteArticle) -> list[tuple[Group, int]]:
     """The groups related articles are drawn from, with the weight of sharing each: the
-    article's tags (2), districts (1) and column (1)."""
-    groups = [(model.tags[i], 2) for i in entry.tags]
-    groups += [(model.districts[i], 1) for i in entry.districts]
-    if entry.column is not None:
-        groups.append((model.columns[entry.column], 1))
-    return groups
+    `related` of their taxonomy (tags 2, districts 1, column 1 in the engine's data)."""
+    return [(holder.groups[g], holder.taxonomy.related) for t, holder in enumerate(model.taxonomies)
+            if holder.taxonomy.related for g in entry.groups_in(t)]
 
 
 def related_window(group: Group, index: int) -> tuple[int, ...]:

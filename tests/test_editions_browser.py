@@ -70,6 +70,8 @@ class Walk:
 
     def check(self) -> None:
         """No horizontal overflow, no console error, every link on the page answers 200."""
+        # the page's own requests finish first: leaving a page earlier aborts them (a failed request)
+        self.page.wait_for_load_state("networkidle")
         url = self.page.url
         self.visited.append(url[len(self.base_url):])
         width = self.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -91,7 +91,7 @@ def test_people_with_the_same_pinyin_get_distinct_stable_slugs(tmp_path):
     article(tmp_path, "b", title="乙", slug="b", page="p2", reporters="[孙艳]", date="2024-02-01")
     loaded = load_content(tmp_path, {}, 1)
     model = build_model(loaded.articles, SiteConfig(), Vocabulary.read())
-    slugs = {g.name: g.slug for g in model.people}
+    slugs = {g.name: g.slug for g in model.groups("people")}
     assert slugs == {"孙妍": "sun-yan", "孙艳": "sun-yan-2"}  # the earlier article's person keeps the plain slug
 
 

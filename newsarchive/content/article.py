@@ -39,17 +39,22 @@ class Article:
     summary: str                   # plain text opening for list pages
     content_hash: str
     slug_line: int                 # where the slug is set, for the duplicate-slug error
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (key, names) of other taxonomies' keys
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
         """The body's Markdown paragraphs."""
         return split_body(self.body)
 
-    def credits(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The byline roles (reporter 记者, correspondent 通讯员, photographer 摄影, named by the
-        theme's wording) with the people in each."""
-        return (("reporter", self.reporters), ("correspondent", self.correspondents),
-                ("photographer", self.photographers))
+    def names_in(self, key: str) -> tuple[str, ...]:
+        """The names the front matter key `key` gives: a list key's items, a text key's one
+        value, nothing when it is not set (see vocab.Taxonomy.fields)."""
+        if key in LIST_KEYS:
+            return getattr(self, key)
+        if key in TEXT_KEYS:
+            value = getattr(self, key)
+            return (value,) if value else ()
+        return dict(self.terms).get(key, ())
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -69,7 +74,7 @@ OUTLINE_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("body", "
 # lists, newspaper page and groups it belongs to. Other outline fields (headline group,
 # summary, kind, source …) only change how it is shown. See builder.SiteBuild.outline_edits.
 PLACEMENT_FIELDS = ("path", "slug", "date", "page", "position", "districts", "tags",
-                    "reporters", "correspondents", "photographers", "rubric")
+                    "reporters", "correspondents", "photographers", "rubric", "terms")
 
 
 def fields_hash(article: Article, names: tuple[str, ...]) -> str:

@@ -75,7 +75,9 @@ class _FieldChecker:
     def check(self, fields: dict) -> dict[str, Any]:
         """The validated values for Article's front matter fields."""
         self._check_keys(fields)
+        terms = tuple((key, names) for key in self.taxonomy_keys() if (names := self._terms(fields, key)))
         return {
+            "terms": terms,
             "title": self._text(fields, "title", required=True),
             **{key: self._text(fields, key) for key in TEXT_KEYS},
             "kind": self._kind(fields),
@@ -90,12 +92,30 @@ class _FieldChecker:
             "date": self._date(fields),
         }
 
+    def taxonomy_keys(self) -> tuple[str, ...]:
+        """The list keys the archive's taxonomies add to the content format (organisations …)."""
+        return tuple(key for taxonomy in self.vocab.taxonomies for key in taxonomy.fields if key not in KEYS)
+
+    def _terms(self, fields: dict, key: str) -> tuple[str, ...]:
+        """The names of a taxonomy's own key; with a vocabulary, only names it knows."""
+        names = self._list(fields, key)
+        taxonomy = next(t for t in self.vocab.taxonomies if key in t.fields)
+        known = {"districts": self.vocab.district_by_name, "tags": self.vocab.tag_by_term}.get(taxonomy.vocabulary)
+        if known is None:
+            return names
+        for name in names:
+            if name not in known:
+                self.fail(key, f"unknown {taxonomy.name} {excerpt(name)}",
+                          hint=f"use one of: {' '.join(list(known)[:40])}")
+        return tuple(n for n in names if n in known)
+
     def _check_keys(self, fields: dict) -> None:
         """Refuse unknown and repeated keys (a typo would otherwise silently drop a value)."""
+        keys = (*KEYS, *self.taxonomy_keys())
         for key in fields:
-            if key not in KEYS:
-                close = difflib.get_close_matches(str(key), KEYS, n=1) if len(str(key)) < 40 else []
-                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS)
+            if key not in keys:
+                close = difflib.get_close_matches(str(key), keys, n=1) if len(str(key)) < 40 else []
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(keys)
                 self.fail(str(key), f"unknown key {excerpt(key)}", hint)
         for key, lines in self.key_lines.items():
             if len(lines) > 1:

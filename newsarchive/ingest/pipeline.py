@@ -113,7 +113,9 @@ def read_rules(data: DataFiles | None = None) -> tuple[PageRules, Classifiers, s
     vocab = Vocabulary.read(data)
     townships = load_townships(data.path(TOWNSHIPS_FILE))
     profile = load_profile(data)
-    digest = hashlib.sha256(repr((INGEST_VERSION, vocab, townships, profile.key())).encode("utf-8"))
+    # the vocabulary's districts and tags (what the matchers use), not its taxonomies
+    digest = hashlib.sha256(repr((INGEST_VERSION, vocab.districts, vocab.tags, townships, profile.key()))
+                            .encode("utf-8"))
     classifiers = Classifiers(Gazetteer(vocab.districts, townships), TagMatcher(vocab.tags), profile.headline)
     return PageRules.of(profile), classifiers, digest.hexdigest()
 
