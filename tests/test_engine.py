@@ -285,3 +285,76 @@ def test_taken_slugs_give_the_lowest_free_suffix_once():
     assert [taken.claim("gong-hui"), taken.claim("gong-hui"), taken.claim("zhi-gong"), taken.claim("xin"),
             taken.claim("xin")] == ["gong-hui-3", "gong-hui-4", "zhi-gong-2", "xin", "xin-2"]
     assert "gong-hui-4" in taken and "gong-hui-5" not in taken
+
+
+# --- taxonomies --------------------------------------------------------------------------------
+
+ORGANISATIONS = '''
+[[taxonomy]]
+key = "organisations"
+name = "机构"
+fields = ["organisations"]
+index = "letters"
+filter = true
+related = 1
+'''
+
+
+def organisations_archive(tmp_path: Path) -> tuple[Path, DataFiles]:
+    """The fixture archive with an organisations taxonomy declared in its own data/."""
+    data = tmp_path / "data"
+    data.mkdir()
+    engine = (REPO / "newsarchive" / "data" / "taxonomies.toml").read_text(encoding="utf-8")
+    (data / "taxonomies.toml").write_text(engine + ORGANISATIONS, encoding="utf-8")
+    content = copy_fixture_content(tmp_path / "content")
+    for name, organisations in (("chao-yang-qu-ju-ban-chan-ye-gong-ren.md", "[北京市总工会, 朝阳区总工会]"),
+                                ("hai-dian-lao-mo-gong-jiang-zhan.md", "[北京市总工会]")):
+        path = content / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nslug:", f"\norganisations: {organisations}\nslug:", 1), encoding="utf-8")
+    return content, DataFiles(data)
+
+
+def test_a_taxonomy_declared_in_data_gets_pages_a_menu_entry_and_chips(tmp_path):
+    content, data = organisations_archive(tmp_path)
+    out = tmp_path / "site"
+    report = build(content, out, data=data)
+    assert report.ok, [str(e) for e in report.errors]
+    index = (out / "organisations" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>机构</h1>" in index and "北京市总工会" in index and "朝阳区总工会" in index
+    listing = (out / "organisations" / "bei-jing-shi-zong-gong-hui" / "index.html").read_text(encoding="utf-8")
+    assert "朝阳区举办产业工人队伍建设改革博览会" in listing and "海淀劳模工匠风采展开幕" in listing
+    article = (out / "articles" / "chao-yang-qu-ju-ban-chan-ye-gong-ren" / "index.html").read_text(encoding="utf-8")
+    assert '<span>机构</span> <a href="../../organisations/bei-jing-shi-zong-gong-hui/index.html"' in article
+    assert 'href="../organisations/index.html">机构</a>' in (out / "tags" / "index.html").read_text(encoding="utf-8")
+    # the engine's own data is untouched: without the archive's file there is no such taxonomy
+    plain = tmp_path / "plain"
+    report = build(copy_fixture_content(tmp_path / "content2"), plain)
+    assert report.ok and not (plain / "organisations").exists()
+
+
+def test_a_taxonomy_key_the_archive_does_not_declare_is_an_unknown_front_matter_key(tmp_path):
+    content, data = organisations_archive(tmp_path)
+    report = build(content, tmp_path / "site")           # the engine's taxonomies only
+    assert not report.ok
+    assert any("unknown key 'organisations'" in str(e) for e in report.errors), report.errors
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('[[taxonomy]]\nkey = "orgs"\nname = "机构"\nfields = ["orgs"]\nindx = "letters"\n',
+     "unknown setting 'indx' (did you mean 'index'?)"),
+    ('[[taxonomy]]\nkey = "orgs"\nname = "机构"\nfields = ["orgs"]\nindex = "grid"\n', "index = 'grid' is not one of"),
+    ('[[taxonomy]]\nkey = "orgs"\nname = "机构"\nfields = ["tags"]\n', "field 'tags' belongs to taxonomy 'tags'"),
+    ('[[taxonomy]]\nkey = "search"\nname = "检索"\nfields = ["x"]\n', "key 'search' must be a lower-case word"),
+])
+def test_a_bad_taxonomy_is_an_error_with_its_line(tmp_path, entry, message):
+    from newsarchive.vocab import Vocabulary
+    data = tmp_path / "data"
+    data.mkdir()
+    engine = (REPO / "newsarchive" / "data" / "taxonomies.toml").read_text(encoding="utf-8")
+    (data / "taxonomies.toml").write_text(engine + "\n" + entry, encoding="utf-8")
+    with pytest.raises(ArchiveError) as caught:
+        Vocabulary.read(DataFiles(data))
+    line = engine.count("\n") + 2
+    assert str(caught.value).startswith(f"{data / 'taxonomies.toml'}:{line}: taxonomy 5: ")
+    assert message in str(caught.value)
