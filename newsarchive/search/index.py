@@ -82,7 +82,8 @@ from ..files import write_atomic
 from ..vocab import Vocabulary
 from . import SearchDoc
 from .lunrjson import LUNR_JS_VERSION, BulkBuilder, TermTable
-from ..text.pinyin import pinyin_keys, preload_pinyin
+from ..text.pinyin import pinyin_keys, pinyin_syllables, preload_pinyin
+from ..text.segment import fold_table
 
 FORMAT_VERSION = 4
 CATALOG_NAME = "catalog.json.gz"
@@ -646,3 +647,13 @@ def _stats(n_docs: int, catalog_bytes: int, catalog_json_bytes: int, catalog_reu
         catalog_reused=catalog_reused,
         seconds=round(seconds, 3),
     )
+
+
+def browser_data(characters: str | None = None) -> dict[str, str]:
+    """What segment.js needs from the build (segment.py's own tables): the traditional ->
+    simplified pairs of fold_table, as one string of character pairs, limited to those folding
+    to one of `characters` (the archive's; None: all), and the pinyin syllables."""
+    wanted = None if characters is None else set(characters)
+    pairs = [chr(code) + target for code, target in sorted(fold_table().items())
+             if wanted is None or target in wanted]
+    return {"fold": "".join(pairs), "syllables": " ".join(sorted(pinyin_syllables()))}
