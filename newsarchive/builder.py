@@ -30,7 +30,7 @@ from .errors import ArchiveError
 from .files import make_temp_dir, write_new
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .render import TEASER_TEMPLATE, THEME_DIR, Renderer, fingerprint
-from .search import SearchDoc
+from .search import Facet, SearchDoc
 from .text.pinyin import keep_pinyin_table
 from .views import VIEWS, Views, extra_outputs, pages_showing
 from .vocab import Vocabulary
@@ -316,7 +316,8 @@ class SiteBuild:
         from .search.index import build_search_index  # the search module's entry point
 
         search_dir = target / "search"
-        stats = build_search_index(search_docs(model), search_dir, cache_dir / "search", self.jobs, self.vocab)
+        docs, facets = search_docs(model, self.vocab)
+        stats = build_search_index(docs, search_dir, cache_dir / "search", self.jobs, facets)
         self.say(f"search: {stats}")
         return {path.relative_to(target).as_posix(): "search"
                 for path in sorted(search_dir.rglob("*")) if path.is_file()}
@@ -504,8 +505,18 @@ def files_digest(loaded: ContentLoad, kind: str) -> str:
     return digest.hexdigest()
 
 
-def search_docs(model: SiteModel) -> list[SearchDoc]:
-    """One search document per article (plain text; the search module escapes on display)."""
+def search_docs(model: SiteModel, vocab: Vocabulary) -> tuple[list[SearchDoc], list[Facet]]:
+    """One search document per article (plain text; the search module escapes on display) and
+    the taxonomies search knows: districts and tags as filters, people as names to find."""
+    districts = model.districts
+    facets = [
+        Facet("districts", "地区", tuple(g.name for g in districts),
+              {d.name: tuple(dict.fromkeys(a for a in (d.short, *d.aliases) if a and a != d.name))
+               for d in vocab.districts}, filter=True),
+        Facet("tags", "标签", tuple(g.name for g in model.tags),
+              {t.term: t.aliases for t in vocab.tags if t.aliases}, filter=True),
+        Facet("people", "人物", tuple(g.name for g in model.people)),
+    ]
     count = len(model.articles)
     docs = []
     for entry in model.articles:
@@ -514,8 +525,8 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
         docs.append(SearchDoc(
             ref=article.slug, url=entry.url, title=article.title, kicker=article.kicker,
             subtitle=article.subtitle, body=article.body,
-            districts=article.districts, tags=article.tags, people=article.people,
+            names={"districts": article.districts, "tags": article.tags, "people": article.people},
             date=article.date, page=article.page, page_label=page_label,
             position=article.position, content_hash=article.content_hash,
             order=count - 1 - entry.index))
-    return docs
+    return docs, facets

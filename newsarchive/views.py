@@ -227,16 +227,6 @@ class FrontView:
 
 
 @dataclass(frozen=True, slots=True)
-class TagOption:
-    """A tag as the search page offers it."""
-
-    term: str
-    slug: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One Atom entry."""
 
@@ -513,13 +503,11 @@ class Views:
         return self._base(output, meta, front=view)
 
     def search(self, output: Output) -> dict[str, Any]:
-        """The search page (template by the search module's author)."""
-        districts = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "")
-                          for g in self.model.districts)
-        tags = tuple(TagOption(g.name, g.slug, g.urls[0], len(g.articles)) for g in self.model.tags)
-        meta = self._meta(output, "检索", "检索文章标题、正文、人物、地区和标签，支持拼音。", "search",
+        """The search page (template by the search module's author); its filters come from
+        the search files, which know the archive's taxonomies."""
+        meta = self._meta(output, "检索", "检索文章标题、正文、人物、地区和标签，支持繁体字和拼音。", "search",
                           (Link("检索", ""),), nav_is_index=True)
-        return self._base(output, meta, all_districts=districts, all_tags=tags)
+        return self._base(output, meta)
 
     def not_found(self, output: Output) -> dict[str, Any]:
         """The not-found page; it is served at any depth, so its links are absolute."""

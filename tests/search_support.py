@@ -61,10 +61,35 @@ def seed_paragraphs() -> list[str]:
 HOSTILE_TITLE = '<img src=x onerror=alert(1)>职工"之家"&amp;'
 
 
-def fixture_docs():
-    """A small archive spanning several shards: seed text plus titles and bodies that test
-    astral characters, hostile HTML, Latin, digits, quotes and names deep in a body."""
+def fixture_facets():
+    """The taxonomies of the fixture archives: districts and tags (filters, with the engine's
+    aliases), people (names only); as the builder makes them from the vocabulary."""
+    from newsarchive.search import Facet
+    from newsarchive.vocab import Vocabulary
+    vocab = Vocabulary.read()
+    return [
+        Facet("districts", "地区", tuple(d.name for d in vocab.districts),
+              {d.name: tuple(dict.fromkeys(a for a in (d.short, *d.aliases) if a and a != d.name))
+               for d in vocab.districts}, filter=True),
+        Facet("tags", "标签", tuple(t.term for t in vocab.tags), {t.term: t.aliases for t in vocab.tags}, filter=True),
+        Facet("people", "人物", ()),
+    ]
+
+
+def make_doc(i: int, title: str, body: str, districts=(), tags=(), people=(), kicker: str = "", subtitle: str = "",
+             date: str | None = None, order: int | None = None, prefix: str = "fixture"):
+    """One SearchDoc of a fixture archive."""
     from newsarchive.search import SearchDoc
+    return SearchDoc(
+        ref=f"{prefix}-{i}", url=f"articles/{prefix}-{i}/index.html", title=title, kicker=kicker, subtitle=subtitle,
+        body=body, names={"districts": tuple(districts), "tags": tuple(tags), "people": tuple(people)},
+        date=date, page=f"p{i // 3}", page_label=f"第{i % 8 + 1}版", position=i % 3 + 1,
+        content_hash=f"hash-{prefix}-{i}", order=i if order is None else order)
+
+
+def fixture_docs():
+    """A small archive: seed text plus titles and bodies that test astral characters, hostile
+    HTML, Latin, digits, quotes and names deep in a body."""
     paras = seed_paragraphs()
     specs = [
         # (title, kicker, subtitle, body, districts, tags, people)
@@ -80,54 +105,63 @@ def fixture_docs():
         ("工匠:学院？冒号标题", "", "", paras[80], (), (), ()),
         ("ＳＭＣ全角字母标题", "", "", paras[90], (), (), ()),
     ]
-    docs = []
-    for i, (title, kicker, subtitle, body, districts, tags, people) in enumerate(specs):
-        docs.append(SearchDoc(
-            ref=f"fixture-{i}", url=f"articles/fixture-{i}/", title=title, kicker=kicker, subtitle=subtitle,
-            body=body, districts=districts, tags=tags, people=people, date=f"2024-11-{i + 1:02d}",
-            page=f"p{i // 3}", page_label=f"第{i // 3 + 1}版", position=i % 3 + 1,
-            content_hash=f"hash-{i}", order=i * 60))   # 60 apart: buckets of 128 give several shards
-    return docs
+    return [make_doc(i, title, body, districts, tags, people, kicker, subtitle, date=f"2024-11-{i + 1:02d}",
+                     order=i * 60)
+            for i, (title, kicker, subtitle, body, districts, tags, people) in enumerate(specs)]
 
 
-def expected_docs(docs, query: str) -> list:
-    """The articles a query must find, computed from the data (not from the index):
-    Han terms all present in an article's text or all in one of its names (with aliases);
-    otherwise any Latin word present as a word, or a prefix of a pinyin key of its title or
-    names."""
-    from newsarchive.search.index import doc_id, headline_text, meta_text, name_texts
+def doc_tokens(doc, facets) -> set[str]:
+    """Every search token of an article: headline group, body, and its names with their aliases."""
+    from newsarchive.search.index import headline_text, name_texts
+    from newsarchive.text.segment import segment
+    tokens = set(segment(headline_text(doc)) + segment(doc.body))
+    for facet in facets:
+        for name in doc.names.get(facet.key, ()):
+            for text in name_texts(facet, name):
+                tokens.update(segment(text))
+    return tokens
+
+
+def doc_pinyin(doc, facets) -> list[str]:
+    """The pinyin keys of an article's title and of its names (with their aliases)."""
+    from newsarchive.search.index import name_texts
     from newsarchive.text.pinyin import pinyin_keys
-    from newsarchive.text.segment import query_parts, segment
-    from newsarchive.vocab import Vocabulary
-    vocab = Vocabulary.read()
+    keys = pinyin_keys(doc.title)
+    for facet in facets:
+        for name in doc.names.get(facet.key, ()):
+            for text in name_texts(facet, name):
+                keys += pinyin_keys(text)
+    return keys
+
+
+def expected_docs(docs, query: str, facets=None) -> list:
+    """The articles a query must find (strictly), computed from the data, not from the index:
+    with Han terms, those holding every bigram and number and, for each single character, a
+    token that starts with it, anywhere in the headline group, body or names (with aliases);
+    otherwise those holding any of the query's words, or a pinyin key of the title or names
+    that starts with one of the query's pinyin keys."""
+    from newsarchive.text.segment import query_parts
+    facets = fixture_facets() if facets is None else facets
     parts = query_parts(query)
-    han = parts["bigrams"] + parts["chars"]
-
-    def has_all(tokens: set[str]) -> bool:
-        return (all(b in tokens for b in parts["bigrams"])
-                and all(any(t.startswith(c) for t in tokens) for c in parts["chars"]))
-
+    exact = parts["bigrams"] + parts["numbers"]
     found = []
     for doc in docs:
-        tokens = set(segment(headline_text(doc)) + segment(meta_text(doc)) + segment(doc.body))
-        names = [t for kind, attr in (("d", "districts"), ("t", "tags"), ("p", "people"))
-                 for name in getattr(doc, attr) for t in name_texts(kind, name, vocab)]
-        if han:
-            hit = has_all(tokens) or any(has_all(set(segment(n))) for n in names)
+        tokens = doc_tokens(doc, facets)
+        if exact or parts["chars"]:
+            hit = (all(t in tokens for t in exact)
+                   and all(any(t.startswith(c) for t in tokens) for c in parts["chars"]))
         else:
-            keys = [k for text in [doc.title, *names] for k in pinyin_keys(text)]
-            name_tokens = {t for n in names for t in segment(n)}
-            hit = any(w in tokens or w in name_tokens or any(k.startswith(w) for k in keys)
-                      for w in parts["words"])
+            keys = doc_pinyin(doc, facets)
+            hit = (any(w in tokens for w in parts["words"])
+                   or any(k.startswith(p) for p in parts["pinyin"] for k in keys))
         if hit:
             found.append(doc)
     return found
 
 
-def expected_ids(docs, query: str) -> set[str]:
-    """The lunr refs of expected_docs."""
-    from newsarchive.search.index import doc_id
-    return {doc_id(d) for d in expected_docs(docs, query)}
+def expected_ids(docs, query: str, facets=None) -> set[str]:
+    """The urls of expected_docs."""
+    return {d.url for d in expected_docs(docs, query, facets)}
 
 
 def content_docs(content: Path) -> list:
@@ -141,11 +175,13 @@ def content_docs(content: Path) -> list:
         _, front, body = text.split("---\n", 2)
         meta = yaml.safe_load(front)
         paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-        people = tuple(meta.get("reporters", []) + meta.get("correspondents", []) + meta.get("photographers", []))
+        people = tuple(dict.fromkeys(meta.get("reporters", []) + meta.get("correspondents", [])
+                                     + meta.get("photographers", [])))
         docs.append(SearchDoc(
             ref=meta["slug"], url=f"articles/{meta['slug']}/index.html", title=meta["title"],
             kicker=meta.get("kicker", ""), subtitle=meta.get("subtitle", ""), body="\n".join(paragraphs),
-            districts=tuple(meta.get("districts", [])), tags=tuple(meta.get("tags", [])), people=people,
+            names={"districts": tuple(meta.get("districts", [])), "tags": tuple(meta.get("tags", [])),
+                   "people": people},
             date=str(meta["date"]) if meta.get("date") else None, page=meta.get("page", ""),
             page_label="", position=meta.get("position", 0), content_hash=path.name, order=i))
     return docs

@@ -1,0 +1,186 @@
+"""The archive's postings, collected in batches of articles and cut into index parts by term.
+
+A batch (BATCH_DOCS consecutive document numbers) is tokenized in one go (lunrjson.tokenize)
+into (term, field, document, term frequency) postings, sorted by term code; batches can be
+collected in worker processes. `Postings` then holds every batch and knows every term of the
+archive in lunr.js's order; `cut_parts` groups consecutive terms into parts of about
+PART_MIN..PART_MAX bytes and `part_json` writes one part in lunrjson's compact form.
+
+Where parts are cut depends on the terms themselves (a part ends before a term whose hash
+says so, once the part is big enough), not on a running total from the first term: an edit
+that adds or drops postings moves no cut far from the terms it touched, so the other parts keep
+their bytes and are reused from the cache. A term whose postings alone exceed PART_MAX (工会 in
+most articles) is a part of its own.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lunrjson import HAN_START, WORD_LOCAL, TermTable, compact_index, string_terms, term_texts, tokenize, utf16_key
+
+BATCH_DOCS = 4096           # documents per batch (document numbers within a batch fit 16 bits)
+PART_MIN = 24_000           # estimated JSON bytes before a part may end
+PART_MAX = 96_000           # ... and after which it must
+CUT_ONE_IN = 16             # a term ends a part (once past PART_MIN) when its hash is 0 modulo this
+_DOC_BITS, _FIELD_BITS = 16, 3
+FIELD_SLOTS = range(1 << _FIELD_BITS)
+
+
+@dataclass(frozen=True)
+class FieldInput:
+    """One field of a batch: its name and, per document, either a text to segment or a list
+    of ready-made word terms."""
+
+    name: str
+    texts: Sequence[str] | None = None
+    terms: Sequence[Sequence[str]] | None = None
+
+
+@dataclass
+class Batch:
+    """The postings of one batch of documents, sorted by (term code, field, document).
+
+    `codes` are the batch's distinct term codes and `starts` where each one's postings begin
+    (len(codes) + 1 entries); word codes are WORD_LOCAL + a number into `words` until
+    Postings ranks them."""
+
+    first: int
+    codes: np.ndarray
+    starts: np.ndarray
+    field: np.ndarray       # uint8
+    doc: np.ndarray         # uint16, relative to `first`
+    tf: np.ndarray          # uint16
+    words: list[str]
+
+
+def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_names: Sequence[str]) -> Batch:
+    """Tokenize one batch: `count` documents numbered from `first`."""
+    if count > 1 << _DOC_BITS:
+        raise ValueError("a batch holds at most 65536 documents")
+    table = TermTable()
+    all_docs, all_codes, all_fields = [], [], []
+    for field in fields:
+        docs, codes = (tokenize(field.texts, table) if field.texts is not None
+                       else string_terms(field.terms or [], table))
+        all_docs.append(docs)
+        all_codes.append(codes)
+        all_fields.append(np.full(len(docs), field_names.index(field.name), np.uint64))
+    codes = np.concatenate(all_codes) if all_codes else np.zeros(0, np.uint64)
+    keys = (codes << np.uint64(_DOC_BITS + _FIELD_BITS)) | (np.concatenate(all_fields) << np.uint64(_DOC_BITS)) \
+        | np.concatenate(all_docs).astype(np.uint64)
+    keys, tf = np.unique(keys, return_counts=True)
+    codes = keys >> np.uint64(_DOC_BITS + _FIELD_BITS)
+    boundary = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else np.zeros(0, np.int64)
+    return Batch(first, codes[boundary], np.append(boundary, len(codes)).astype(np.int64),
+                 ((keys >> np.uint64(_DOC_BITS)) & np.uint64((1 << _FIELD_BITS) - 1)).astype(np.uint8),
+                 (keys & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16),
+                 np.minimum(tf, 65535).astype(np.uint16), table.words)
+
+
+class Postings:
+    """Every batch, with word codes replaced by their rank among all words (so that codes
+    sort as lunr.js sorts terms), and the archive's terms in that order."""
+
+    def __init__(self, batches: Sequence[Batch]) -> None:
+        self.words = sorted({w for b in batches for w in b.words}, key=utf16_key)
+        rank = {w: i for i, w in enumerate(self.words)}
+        self.batches = []
+        for batch in batches:
+            codes = batch.codes.copy()
+            local = codes >= np.uint64(WORD_LOCAL)
+            if local.any():
+                ranks = np.array([rank[w] for w in batch.words], dtype=np.uint64)
+                codes[local] = ranks[(codes[local] - np.uint64(WORD_LOCAL)).astype(np.int64)]
+            order = np.argsort(codes, kind="stable")
+            # each code keeps its own slice of the postings: (start, end) follow the new order
+            self.batches.append((batch, codes[order], batch.starts[:-1][order], batch.starts[1:][order]))
+        every = [codes for _, codes, _, _ in self.batches]
+        self.codes = np.unique(np.concatenate(every)) if every else np.zeros(0, np.uint64)
+        self.counts = np.zeros(len(self.codes), np.int64)   # postings per term, all fields
+        for _, codes, starts, ends in self.batches:
+            np.add.at(self.counts, np.searchsorted(self.codes, codes), ends - starts)
+
+    def han_characters(self) -> str:
+        """Every Han character of the archive's terms."""
+        from .lunrjson import han_chars
+        han = self.codes[int(np.searchsorted(self.codes, np.uint64(HAN_START))):]
+        first, second = han_chars(han)
+        found = np.unique(np.concatenate([first, second[second > 0]]))
+        return "".join(map(chr, found.tolist()))
+
+    def term_text(self, i: int) -> str:
+        """The i-th term."""
+        return term_texts(self.codes[i:i + 1], self.words).decode()
+
+    def gather(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The postings of terms start..end-1 as (term number from 0, field, document, tf),
+        sorted by field, term, document."""
+        wanted = self.codes[start:end]
+        terms, fields, docs, tfs = [], [], [], []
+        for batch, codes, starts, ends in self.batches:
+            lo, hi = np.searchsorted(codes, wanted[0]), np.searchsorted(codes, wanted[-1], side="right")
+            if lo == hi:
+                continue
+            # a batch's codes in the range are among the wanted ones (those are all the codes there are)
+            term = np.searchsorted(wanted, codes[lo:hi])
+            size = ends[lo:hi] - starts[lo:hi]
+            index = np.repeat(starts[lo:hi] - np.concatenate([[0], np.cumsum(size)[:-1]]), size) + np.arange(size.sum())
+            terms.append(np.repeat(term, size))
+            fields.append(batch.field[index])
+            docs.append(batch.doc[index].astype(np.int64) + batch.first)
+            tfs.append(batch.tf[index])
+        if not terms:
+            empty = np.zeros(0, np.int64)
+            return empty, empty.astype(np.uint8), empty, empty.astype(np.uint16)
+        term, field, doc, tf = (np.concatenate(x) for x in (terms, fields, docs, tfs))
+        # each batch is sorted by (term, field, document) and batches come in document order:
+        # a stable sort by (field, term) finishes the job (a radix sort on small integers)
+        key = field.astype(np.int64) * (end - start) + term
+        order = np.argsort(key.astype(np.uint16 if len(FIELD_SLOTS) * (end - start) < 1 << 16 else np.uint32),
+                           kind="stable")
+        return term[order], field[order], doc[order], tf[order]
+
+
+def _term_hash(codes: np.ndarray) -> np.ndarray:
+    """A cheap, fixed hash of term codes (the high bits of a multiplicative hash)."""
+    return (codes * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(56)
+
+
+def cut_parts(postings: Postings) -> list[tuple[int, int]]:
+    """Consecutive term ranges [start, end), one per part (see the module docstring)."""
+    n = len(postings.codes)
+    if n == 0:
+        return []
+    words = postings.codes < np.uint64(HAN_START)
+    # estimated bytes: the term and a space, about 1.5 bytes per posting (gap and tf digits)
+    size = np.where(words, 8, 7) + (postings.counts * 3) // 2
+    total = np.concatenate([[0], np.cumsum(size)])
+    ends_here = np.flatnonzero(_term_hash(postings.codes) % np.uint64(CUT_ONE_IN) == 0) + 1
+    big = np.flatnonzero(size >= PART_MAX)
+    candidates = np.unique(np.concatenate([ends_here, big, big + 1, [n]]))
+    candidates = candidates[(candidates > 0) & (candidates <= n)]
+    big_start = set(big.tolist())
+    cuts, last = [0], 0
+    for end in candidates.tolist():
+        while total[end] - total[last] > PART_MAX and end - last > 1:
+            # too big before the next candidate: cut where PART_MAX is reached
+            at = int(np.searchsorted(total, total[last] + PART_MAX, side="right")) - 1
+            at = min(max(at, last + 1), end - 1)
+            cuts.append(at)
+            last = at
+        if end == n or end - 1 in big_start or end in big_start or total[end] - total[last] >= PART_MIN:
+            if end > last:
+                cuts.append(end)
+                last = end
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def part_json(postings: Postings, start: int, end: int, field_names: Sequence[str]) -> bytes:
+    """One part in lunrjson's compact form: terms start..end-1 and their postings."""
+    term, field, doc, tf = postings.gather(start, end)
+    bounds = np.searchsorted(field, np.arange(len(field_names) + 1))
+    per_field = [(term[a:b], doc[a:b], tf[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    return compact_index(field_names, term_texts(postings.codes[start:end], postings.words), end - start, per_field)
