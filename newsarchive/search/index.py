@@ -16,7 +16,8 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   - `count` (N), `chunk` (articles per display chunk), `build` (a key of this build's files,
     added to chunk URLs so that a browser never mixes chunks of two builds);
   - `years`: runs of the documents' years in document order, [year or "", count];
-  - `facets`: each taxonomy's key, label, names in display order and whether it is a filter;
+  - `facets`: each taxonomy's key, label, names in display order, their aliases and whether
+    it is a filter;
     filtering by name j of facet i asks for the term `f<i>n<j>` of field "f";
   - `fields`: the index fields with their boosts;
   - `parts`: the first term of every part (space-separated, in lunr.js's order) and the part
@@ -30,7 +31,7 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   date, page label, names by facet and the body (for snippets).
 `fold.json.gz`: the traditional -> simplified pairs that fold to characters of this archive
   and the pinyin syllables (segment.js setData).
-`pinyin.json.gz`: every reading of each Han character of the archive, by syllable (the
+`pinyin.json.gz`: every reading of each Han character of the archive and of GB 2312, by syllable (the
   highlighter finds the text a pinyin query matched with it; a query that matches nothing is
   retried as the pinyin of its characters).
 
@@ -356,10 +357,26 @@ def browser_data(characters: str | None = None) -> dict[str, str]:
     return {"fold": "".join(pairs), "syllables": " ".join(sorted(pinyin_syllables()))}
 
 
+@lru_cache(maxsize=1)
+def common_characters() -> frozenset[str]:
+    """The 6,763 Han characters of GB 2312, those pinyin input methods offer first (a reader's
+    wrong character is most likely one of them)."""
+    found = set()
+    for code in range(0x4E00, 0xA000):
+        try:
+            chr(code).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        found.add(chr(code))
+    return frozenset(found)
+
+
 def readings_data(characters: str) -> dict[str, str]:
-    """Every reading of each character, as syllable -> the characters that read so."""
+    """Every reading of each of `characters` and of the common characters, as syllable -> the
+    characters that read so."""
     by_syllable: dict[str, list[str]] = {}
-    for ch, readings in character_readings(characters).items():
+    wanted = "".join(sorted(set(characters) | common_characters()))
+    for ch, readings in character_readings(wanted).items():
         for syllable in readings:
             by_syllable.setdefault(syllable, []).append(ch)
     return {s: "".join(chars) for s, chars in sorted(by_syllable.items())}
@@ -371,7 +388,8 @@ def _catalog_json(docs: Sequence[SearchDoc], facets: Sequence[Facet], postings: 
     firsts = " ".join(postings.term_text(start) for start, _ in ranges)
     body = {"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "count": len(docs), "chunk": CHUNK_DOCS,
             "years": year_runs(docs),
-            "facets": [{"key": f.key, "label": f.label, "filter": f.filter, "names": list(f.names)} for f in facets],
+            "facets": [{"key": f.key, "label": f.label, "filter": f.filter, "names": list(f.names),
+                        "aliases": {n: list(f.aliases[n]) for n in f.names if f.aliases.get(n)}} for f in facets],
             "fields": [list(f) for f in FIELDS],
             "parts": {"first": firsts, "files": " ".join(part_names)}}
     build = hashlib.sha256(_dumps(body) + "".join(chunk_keys).encode()).hexdigest()[:12]

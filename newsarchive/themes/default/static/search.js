@@ -494,12 +494,17 @@
    * sound like one of its Han runs (each spelling of the run a pinyin prefix look-up: 朝杨
    * finds 朝阳), which then covers that run's bigrams. Sounds are tried only when the strict
    * query found nothing. A document needs half the weight (a third for a long query); ranked
-   * by the weight it holds, then text before names, its scores and newest first.
+   * by the weight it holds, then the weight it holds in its text (not only in its names), its
+   * scores and newest first.
    * A promise of {docs, hits}.
    */
   function partialMatch(archive, parsed, clauses, found, strict, used) {
     var count = archive.count, terms = [], weights = [], total = 0;
-    var masks = new Map(), hits = {};
+    var masks = new Map(), textMasks = new Map(), hits = {};
+    function cover(d, mask, text) {
+      masks.set(d, (masks.get(d) || 0) | mask);
+      if (text) { textMasks.set(d, (textMasks.get(d) || 0) | mask); }
+    }
     function hit(d, score, text) {
       var t = hits[d] || (hits[d] = { clauses: 0, score: 0, text: 0, names: 0, covered: 0 });
       t.clauses++;
@@ -513,7 +518,7 @@
       weights.push(idf(Math.max(m.df, 1), count));
       total += weights[weights.length - 1];
       for (var k = 0; k < m.docs.length; k++) {
-        masks.set(m.docs[k], (masks.get(m.docs[k]) || 0) | bit);
+        cover(m.docs[k], bit, m.text[k]);
         hit(m.docs[k], m.score[k], m.text[k]);
       }
     });
@@ -541,7 +546,7 @@
             var d = list.docs[k];
             if (seen[d]) { continue; }
             seen[d] = true;
-            masks.set(d, (masks.get(d) || 0) | runMask);
+            cover(d, runMask, list.text[k]);
             hit(d, list.score[k], list.text[k]);
           }
         });
@@ -549,15 +554,20 @@
       var isStrict = {}, docs = [];
       strict.forEach(function (d) { isStrict[d] = true; });
       var need = total * (parsed.clauses >= LONG_QUERY ? 1 / 3 : 1 / 2);
+      function weigh(mask) {
+        var sum = 0;
+        for (var b = 0; b < terms.length; b++) { if (mask & (1 << b)) { sum += weights[b]; } }
+        return sum;
+      }
       masks.forEach(function (mask, d) {
-        var covered = 0;
-        for (var b = 0; b < terms.length; b++) { if (mask & (1 << b)) { covered += weights[b]; } }
+        var covered = weigh(mask);
         hits[d].covered = covered;
+        hits[d].textCovered = weigh(textMasks.get(d) || 0);
         if (!isStrict[d] && covered > 0 && covered >= need - 1e-9) { docs.push(d); }
       });
       docs.sort(function (a, b) {
         var x = hits[a], y = hits[b];
-        return y.covered - x.covered || (y.text > 0) - (x.text > 0) || y.score - x.score || b - a;
+        return y.covered - x.covered || y.textCovered - x.textCovered || y.score - x.score || b - a;
       });
       return { docs: docs, hits: hits };
     });
