@@ -123,14 +123,12 @@ def doc_tokens(doc, facets) -> set[str]:
 
 
 def doc_pinyin(doc, facets) -> list[str]:
-    """The pinyin keys of an article's title and of its names (with their aliases)."""
-    from newsarchive.search.index import name_texts
+    """The pinyin keys of an article's title and of its names (not of their aliases)."""
     from newsarchive.text.pinyin import pinyin_keys
     keys = pinyin_keys(doc.title)
     for facet in facets:
         for name in doc.names.get(facet.key, ()):
-            for text in name_texts(facet, name):
-                keys += pinyin_keys(text)
+            keys += pinyin_keys(name)
     return keys
 
 
@@ -139,7 +137,7 @@ def expected_docs(docs, query: str, facets=None) -> list:
     with Han terms, those holding every bigram and number and, for each single character, a
     token that starts with it, anywhere in the headline group, body or names (with aliases);
     otherwise those holding any of the query's words, or a pinyin key of the title or names
-    that starts with one of the query's pinyin keys."""
+    (not aliases) that starts with one of the query's pinyin keys."""
     from newsarchive.text.segment import query_parts
     facets = fixture_facets() if facets is None else facets
     parts = query_parts(query)
