@@ -3,7 +3,8 @@
 // they are gunzipped with node's zlib (the browser's DecompressionStream path is tested on
 // its own). Input on stdin:
 //   {"dir": "<site>/search", "queries": ["工匠学院", {"q": "职工", "sort": "newest", "year": "2023",
-//                                                    "filters": {"districts": "朝阳区"}}, ...]}
+//                                                    "filters": {"districts": "朝阳区"}}, ...],
+//    "bodies": {url: body text}}   (what the page cuts its snippets from: the article pages)
 // Output: {"<query or its JSON>": {"strict": [url ranked], "partial": [url ranked],
 //          "arranged": [url, as the page lists them], "hits": {url: {"text": n, "names": n, "score": s}},
 //          "snippets": {url: {"text": ..., "marked": [...]}}, "titles": {url: [marked]},
@@ -20,7 +21,7 @@ let input = "";
 process.stdin.setEncoding("utf8");   // a character split between two chunks stays whole
 process.stdin.on("data", (d) => { input += d; });
 process.stdin.on("end", async () => {
-  const { dir, queries } = JSON.parse(input);
+  const { dir, queries, bodies } = JSON.parse(input);
   const read = (f) => JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, f.split("?")[0]))).toString("utf8"));
   seg.setData(read("fold.json.gz"));
   const out = {};
@@ -28,9 +29,11 @@ process.stdin.on("end", async () => {
     const options = typeof spec === "string" ? { q: spec } : spec;
     const fetched = [];
     const fetchFile = (f) => { fetched.push(f.split("?")[0]); return Promise.resolve(read(f)); };
-    const archive = new NewsSearch.Archive(read("catalog.json.gz"), fetchFile);
+    const fetchBody = (url) => Promise.resolve((bodies || {})[url] || "");
+    const archive = new NewsSearch.Archive(read("catalog.json.gz"), fetchFile, fetchBody);
     const parsed = NewsSearch.parseQuery(options.q);
     const result = await NewsSearch.runSearch(archive, parsed);
+    parsed.sounds = result.sounds || [];
     const arranged = await NewsSearch.arrange(archive, result.strict.concat(result.partial),
       { sort: options.sort || "", year: options.year || "", filters: options.filters || {} });
     const readings = await archive.readings();

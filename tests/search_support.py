@@ -185,11 +185,13 @@ def content_docs(content: Path) -> list:
     return docs
 
 
-def node_search(search_dir: Path, queries: list[str]) -> dict:
-    """Run queries with the browser's code (search.js + vendored lunr.js) in node."""
+def node_search(search_dir: Path, queries: list, docs=None) -> dict:
+    """Run queries with the browser's code (search.js + vendored lunr.js) in node; `docs` give
+    the body texts the page would read from the article pages."""
     script = (Path(__file__).parent / "search_query.js").read_text(encoding="utf-8")
     script = script.replace("__dirname", json.dumps(str(Path(__file__).parent)))
-    return run_node(script, {"dir": str(search_dir), "queries": queries})
+    bodies = {d.url: d.body for d in docs or []}
+    return run_node(script, {"dir": str(search_dir), "queries": queries, "bodies": bodies})
 
 
 # ---- made-up articles for the quality tests (written for these tests, in the paper's style) --

@@ -328,6 +328,8 @@ def test_partial_matches_when_the_strict_query_finds_nothing(made_up):
         assert r[query]["strict"] == [], query
     # one wrong character: the sound of the run finds what was meant
     assert url["tong-zhou-zhi-gong-zhi-jia"] in r["通洲"]["partial"]
+    assert r["通洲"]["titles"][url["tong-zhou-zhi-gong-zhi-jia"]] == ["通州"]     # shown as what it sounded like
+    assert r["通洲"]["names"][url["tong-zhou-zhi-gong-zhi-jia"]] == ["通州区"]
     assert r["劳动竟赛"]["partial"] == [url["hai-dian-lao-dong-jing-sai"]]
     assert url["chao-yang-song-qing-liang"] in r["朝杨"]["partial"]
     # a wrong word: most of the query's terms
@@ -362,6 +364,10 @@ def test_highlights_show_why_it_matched(made_up):
     assert r["chaoyang"]["names"][url["chao-yang-song-qing-liang"]] == ["朝阳区"]
     assert r["chaoyang"]["titles"][url["chao-yang-song-qing-liang"]] == ["朝阳"]
     assert all(r["陈曦"]["names"][u] == ["陈曦"] for u in r["陈曦"]["strict"])
+    # snippets are cut from the article text (the page reads it from the article's page)
+    r = node_search(made_up, ["5200多人", "工會"], made_up_docs())
+    assert r["5200多人"]["snippets"][url["yan-qing-bing-xue"]]["marked"] == ["5200多人"]
+    assert r["工會"]["snippets"][url["xiang-gang-gong-lian"]]["marked"] == ["工會", "總工會"[1:]]
 
 
 def test_filters_and_sort(made_up):

@@ -28,7 +28,9 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   their aliases, "p" the pinyin keys of the title, "q" those of the names, "f" the facet terms.
   Its key is a hash of its JSON, so an unchanged part keeps its name and bytes.
 `docs/<n>.json.gz`: display data of documents n*chunk .. (n+1)*chunk-1: url, headline group,
-  date, page label, names by facet and the body (for snippets).
+  date, page label and names by facet. Snippets are cut from the text of the article pages
+  themselves (their `.article-body`), fetched for the results shown: the search files hold
+  no body text, and the page a reader opens next is then already loaded.
 `fold.json.gz`: the traditional -> simplified pairs that fold to characters of this archive
   and the pinyin syllables (segment.js setData).
 `pinyin.json.gz`: every reading of each Han character of the archive and of GB 2312, by syllable (the
@@ -56,7 +58,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..archive import code_stamp
-from ..files import write_atomic
+from ..files import write_atomic, write_new
 from ..text.pinyin import character_readings, pinyin_keys, pinyin_syllables, preload_pinyin
 from ..text.segment import fold_table
 from . import Facet, SearchDoc
@@ -69,7 +71,7 @@ PART_DIR = "terms"
 CHUNK_DIR = "docs"
 FOLD_NAME = "fold.json.gz"
 PINYIN_NAME = "pinyin.json.gz"
-CHUNK_DOCS = 8               # articles per display chunk: a page of 10 results fetches <= 10 chunks
+CHUNK_DOCS = 32              # articles per display chunk (about 3 KB): a page of 10 results fetches <= 10
 # Fields and their boosts (in the scores of the expanded parts): a headline or title-pinyin
 # match weighs four times a body or name match.
 FIELDS = (("h", 4), ("b", 1), ("n", 1), ("p", 4), ("q", 1), ("f", 1))
@@ -220,12 +222,23 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _store(data: bytes, target: Path, cache: Path | None, key: str) -> None:
-    """Write gzip bytes to target, keeping them in the cache under key."""
-    if cache is None:
-        write_atomic(target, data)
-    else:
-        write_atomic(cache / f"{key}.json.gz", data)
-        _place(cache / f"{key}.json.gz", target)
+    """Write gzip bytes to target and keep them in the cache under key.
+
+    Creating a file costs more than writing a few kilobytes into it, so each is created once:
+    written in place (the output folder is the build's own until it is swapped in; an earlier
+    file is replaced, never rewritten, since it may be linked to the cache), then linked into
+    the cache, where it appears complete or not at all."""
+    tmp = target.with_name(f".tmp-{target.name}")
+    write_new(tmp, data)
+    os.replace(tmp, target)
+    if cache is not None:
+        try:
+            os.link(target, cache / f"{key}.json.gz")
+        except FileExistsError:
+            pass
+        except OSError:
+            shutil.copyfile(target, cache / f".tmp-{key}")
+            os.replace(cache / f".tmp-{key}", cache / f"{key}.json.gz")
 
 
 def _from_cache(cache: Path | None, key: str, target: Path) -> int | None:
@@ -245,15 +258,16 @@ def _from_cache(cache: Path | None, key: str, target: Path) -> int | None:
 # --- display chunks ------------------------------------------------------------------------
 
 def chunk_row(doc: SearchDoc) -> list:
-    """What the page shows of an article: url, kicker, title, subtitle, date, page label,
-    names by facet key, body."""
+    """What the page shows of an article but its snippet: url, kicker, title, subtitle, date,
+    page label, names by facet key. (The snippet is cut from the article's own page, which the
+    browser then has when the reader opens it: the search files hold no body text.)"""
     return [doc.url, doc.kicker, doc.title, doc.subtitle, doc.date or "", doc.page_label,
-            {k: list(v) for k, v in doc.names.items() if v}, doc.body]
+            {k: list(v) for k, v in doc.names.items() if v}]
 
 
 def chunk_key(docs: Sequence[SearchDoc], first: int) -> str:
     """A hash of everything a chunk is made of: the content file's hash covers the headline
-    group, names and body; the url, date and page label are hashed as given."""
+    group and names; the url, date and page label are hashed as given."""
     digest = hashlib.sha256(f"{code_version()}\x1e{first}".encode())
     digest.update("".join([f"\x1e{d.order}\x1f{d.content_hash}\x1f{d.url}\x1f{d.date}\x1f{d.page_label}"
                            for d in docs]).encode())
@@ -331,6 +345,14 @@ def _run(tasks: list[tuple[str, object]], jobs: int, local: Callable[[], object]
 def _spread(items: Sequence, count: int) -> list[list]:
     """Items dealt round-robin into `count` lists (neighbours go to different workers)."""
     return [list(items[i::count]) for i in range(count) if items[i::count]]
+
+
+def _unspread(lists: Sequence[Sequence], total: int, count: int) -> list:
+    """The items of _spread's lists (results of them) back in their first order."""
+    out: list = [None] * total
+    for start, items in enumerate(lists):
+        out[start:total:count] = items
+    return out
 
 
 # --- catalog and tables ---------------------------------------------------------------------
@@ -438,9 +460,12 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     _FORKED = {"docs": docs, "fields": _DocFields(facets), "out": out_dir, "chunk_cache": chunk_cache,
                "part_cache": part_cache}
     try:
-        # postings in the workers; chunks here meanwhile
-        *batches, chunk_results = _run([("batch", first) for first in range(0, len(docs), BATCH_DOCS)], jobs,
-                                       lambda: _build_chunks(docs, chunk_numbers, out_dir, chunk_cache))
+        # postings and chunks in the workers
+        batch_tasks = [("batch", first) for first in range(0, len(docs), BATCH_DOCS)]
+        chunk_tasks = [("chunks", numbers) for numbers in _spread(chunk_numbers, max(1, jobs))]
+        *results, _ = _run(batch_tasks + chunk_tasks, jobs)
+        batches, chunk_lists = results[:len(batch_tasks)], results[len(batch_tasks):]
+        chunk_results = _unspread(chunk_lists, len(chunk_numbers), max(1, jobs))
         postings = Postings(batches)
         del batches
         ranges = cut_parts(postings)
@@ -448,12 +473,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         *part_lists, _ = _run([("parts", r) for r in _spread(ranges, jobs)], jobs)
     finally:
         _FORKED = {}
-    # the parts come back dealt round-robin: put them back in term order
-    spread = _spread(list(range(len(ranges))), jobs)
-    parts: list = [None] * len(ranges)
-    for indices, results in zip(spread, part_lists):
-        for i, result in zip(indices, results):
-            parts[i] = result
+    parts = _unspread(part_lists, len(ranges), jobs)
     characters = postings.han_characters()
     tables = {FOLD_NAME: gzip_bytes(_dumps(browser_data(characters))),
               PINYIN_NAME: gzip_bytes(_dumps(readings_data(characters)))}

@@ -151,9 +151,13 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def utf16_rank(cps: np.ndarray) -> np.ndarray:
-    """Code points as numbers in UTF-16 order (see the module docstring), int64."""
-    cps = cps.astype(np.int64)
-    return np.where(cps < 0xD800, cps, np.where(cps >= 0x10000, cps - 0x10000 + 0xD800, cps + 0x100000))
+    """Code points as numbers in UTF-16 order (see the module docstring), uint64."""
+    ranks = cps.astype(np.uint64)
+    high = np.flatnonzero(cps >= 0xD800)     # few: astral and private-use or compatibility characters
+    if len(high):
+        values = cps[high].astype(np.int64)
+        ranks[high] = np.where(values >= 0x10000, values - 0x10000 + 0xD800, values + 0x100000).astype(np.uint64)
+    return ranks
 
 
 def from_utf16_rank(ranks: np.ndarray) -> np.ndarray:
@@ -201,7 +205,7 @@ def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.nda
         cps = cps.copy()
         cps[folded] = _fold_array()[cps[folded]]
     han = (classes & _HAN).astype(bool)
-    ranks = utf16_rank(cps).astype(np.uint64)
+    ranks = utf16_rank(cps)
     if len(han):
         bigram_at = np.flatnonzero(han[:-1] & han[1:])
         single_at = np.flatnonzero(han[:-1] & ~han[1:])

@@ -2,7 +2,8 @@
  * Client-side search over the files newsarchive/search/index.py writes under search/:
  * catalog.json.gz (always loaded: document count, years, facets, the directory of index
  * parts), terms/*.json.gz (lunr indexes over ranges of terms, loaded for the terms a query
- * asks for), docs/*.json.gz (display data of a few articles, loaded for the results shown),
+ * asks for), docs/*.json.gz (display data of a few articles, loaded for the results shown;
+ * their snippets are cut from the text of the article pages themselves, `.article-body`),
  * fold.json.gz (segment.js's folding table and pinyin syllables) and pinyin.json.gz (the
  * readings of the archive's characters, loaded for pinyin queries and partial matches).
  *
@@ -214,9 +215,10 @@
   /**
    * The archive's search files: the catalog, and index parts, display chunks and the
    * readings table on demand. `fetchFile(path)` gives a promise of a file's JSON value
-   * (path relative to search/).
+   * (path relative to search/), `fetchBody(url)` one of an article's body text (url relative
+   * to the site root; none: no snippets).
    */
-  function Archive(catalog, fetchFile) {
+  function Archive(catalog, fetchFile, fetchBody) {
     this.catalog = catalog;
     this.count = catalog.count;
     this.chunkSize = catalog.chunk;
@@ -228,6 +230,7 @@
     this.firsts = this.files.length ? catalog.parts.first.split(" ") : [];
     if (this.firsts.length) { this.firsts[0] = ""; }   // the first part holds everything before the second
     this.fetchFile = fetchFile;
+    this.fetchBody = fetchBody || function () { return Promise.resolve(""); };
     this.parts = {};          // part number -> promise of {index, df, size}
     this.partOrder = [];      // loaded parts, least recently used first
     this.chunks = {};
@@ -303,13 +306,16 @@
     return this.chunks[n];
   };
 
-  /** A promise of the display data of document `doc`. */
+  /** A promise of the display data of document `doc` with its body text (for the snippet). */
   Archive.prototype.doc = function (doc) {
-    var size = this.chunkSize;
+    var size = this.chunkSize, self = this;
     return this.chunk(Math.floor(doc / size)).then(function (rows) {
       var r = rows[doc % size];
-      return { doc: doc, url: r[0], kicker: r[1], title: r[2], subtitle: r[3], date: r[4], page: r[5],
-               names: r[6], body: r[7] };
+      var row = { doc: doc, url: r[0], kicker: r[1], title: r[2], subtitle: r[3], date: r[4], page: r[5],
+                  names: r[6], body: "" };
+      // without its page, a result still shows its headline group and names
+      return self.fetchBody(row.url).then(function (body) { row.body = body || ""; return row; },
+                                          function () { return row; });
     });
   };
 
@@ -458,6 +464,7 @@
       return partialMatch(archive, parsed, clauses, found, strict, used).then(function (partial) {
         result.partial = partial.docs;
         result.partialHits = partial.hits;
+        result.sounds = partial.sounds;
         archive.trimParts(used);
         return result;
       });
@@ -526,9 +533,11 @@
       var length = Array.from(r[1]).length;
       return r[0] === "han" && length > 1 && length <= 8;
     });
+    var spellings = [];
     var sounds = strict.length ? Promise.resolve([]) : archive.readings().then(function (readings) {
       return Promise.all(runs.map(function (r) {
         return Promise.all(runSpellings(r[1], readings, 8).map(function (s) {
+          spellings.push(s);
           return lookUp(archive, s, PINYIN_FIELDS, true, used);
         }));
       }));
@@ -569,7 +578,7 @@
         var x = hits[a], y = hits[b];
         return y.covered - x.covered || y.textCovered - x.textCovered || y.score - x.score || b - a;
       });
-      return { docs: docs, hits: hits };
+      return { docs: docs, hits: hits, sounds: spellings };
     });
   }
 
@@ -715,8 +724,11 @@
    */
   function markRanges(text, parsed, readings, whole) {
     var ranges = parsed.han || parsed.words.length ? highlightRanges(text, parsed.source, whole) : [];
-    if (readings && !parsed.han) {
-      parsed.pinyin.forEach(function (key) { ranges = ranges.concat(pinyinRanges(text, key, readings)); });
+    if (readings) {
+      // what a pinyin query spelled, or what sounded like a query that matched nothing as written
+      (parsed.han ? parsed.sounds || [] : parsed.pinyin).forEach(function (key) {
+        ranges = ranges.concat(pinyinRanges(text, key, readings));
+      });
     }
     return mergeRanges(ranges);
   }
@@ -887,6 +899,23 @@
     setState("loading", 0);
     function say(text) { if (status) { status.textContent = text; } }
 
+    // an article's body text, from its own page: the paragraphs of its .article-body
+    function fetchBody(url) {
+      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(url)) { return Promise.resolve(""); }
+      return win.fetch(rootPath + url).then(function (response) {
+        if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+        return response.text();
+      }).then(function (html) {
+        // an inert document: nothing in it runs or loads
+        var page = new win.DOMParser().parseFromString(html, "text/html");
+        var body = page.querySelector(".article-body");
+        if (!body) { return ""; }
+        var paragraphs = body.querySelectorAll("p");
+        return paragraphs.length ? Array.prototype.map.call(paragraphs, function (p) { return p.textContent; }).join("\n")
+                                 : body.textContent;
+      });
+    }
+
     // the search files are gzip as stored: fetch the bytes and decompress them here
     function fetchFile(path) {
       return win.fetch(base + path).then(function (response) {
@@ -979,7 +1008,8 @@
           var pages = Math.max(1, Math.ceil(docs.length / PAGE_SIZE));
           var page = Math.min(state.page, pages);
           var shown = docs.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-          var needsReadings = !parsed.han && parsed.pinyin.length > 0;
+          parsed.sounds = result.sounds || [];
+          var needsReadings = (!parsed.han && parsed.pinyin.length > 0) || parsed.sounds.length > 0;
           return Promise.all([Promise.all(shown.map(function (d) { return archive.doc(d); })),
                               needsReadings ? archive.readings().catch(function () { return null; }) : null])
             .then(function (loaded) {
@@ -1091,7 +1121,7 @@
     say("正在载入检索索引…");
     Promise.all([fetchFile("catalog.json.gz"), fetchFile("fold.json.gz")]).then(function (files) {
       seg.setData(files[1]);
-      archive = new Archive(files[0], fetchFile);
+      archive = new Archive(files[0], fetchFile, fetchBody);
       addFilters();
       var state = stateFromURL(win, archive.facets);
       showState(state);
