@@ -71,7 +71,8 @@ def _term_text(code: int, words: list[str]) -> str:
 def test_bulk_tokenizer_counts_what_segment_counts():
     cases = [c["text"] for c in json.loads((FIXTURES / "segment_cases.json").read_text(encoding="utf-8"))["cases"]]
     texts = seed_paragraphs()[:80] + cases + ["30萬元 2023年工會", "19万", "5200多人。", "3千余名职工", "Ａ２０２３年",
-                                               "２０２４年ＳＭＣ", "新𠀀字😀", "SMC2024年Ab工会", "Café ÉCOLE ABC", ""]
+                                               "２０２４年ＳＭＣ", "新𠀀字😀", "SMC2024年Ab工会", "Café ÉCOLE ABC", "",
+                                               "共3千余", "全年5200", "增加19万"]   # a unit that ends all the text
     table = TermTable()
     docs, codes = tokenize(texts, table)
     for i, text in enumerate(texts):

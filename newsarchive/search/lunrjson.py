@@ -185,13 +185,13 @@ def _number_terms(joined: str, cps: np.ndarray, classes: np.ndarray, folded: np.
     multiplier = (classes & _MULTIPLIER).astype(bool)
     if folded.any():   # 萬 is 万 once folded
         multiplier[folded] = (_classes()[cps[folded]] & _MULTIPLIER).astype(bool)
-    not_multiplier = np.flatnonzero(~multiplier)
-    after = not_multiplier[np.searchsorted(not_multiplier, ends)] if len(not_multiplier) else np.full(len(ends), len(cps))
+    # (each list of positions ends with the text's end, for a number whose unit ends the text)
+    not_multiplier = np.append(np.flatnonzero(~multiplier), len(cps))
+    after = not_multiplier[np.searchsorted(not_multiplier, ends)]
     unit_end = np.minimum(after + 1, len(cps))
     # a Han run ends the unit early
-    not_han = np.flatnonzero(~han)
-    run_end = not_han[np.searchsorted(not_han, ends)] if len(not_han) else np.full(len(ends), len(cps))
-    unit_end = np.minimum(unit_end, run_end)
+    not_han = np.append(np.flatnonzero(~han), len(cps))
+    unit_end = np.minimum(unit_end, not_han[np.searchsorted(not_han, ends)])
     texts = "\n".join([joined[a:b] for a, b in zip(starts.tolist(), unit_end.tolist())])
     return starts, texts.translate(fold_table()).lower().split("\n")
 
