@@ -4,10 +4,8 @@ queries run in node with the browser's own code (search.js + the vendored lunr.j
 answers computed from the data."""
 from __future__ import annotations
 
-import gzip
 import json
 import math
-import random
 import zlib
 from collections import Counter
 from dataclasses import replace
@@ -20,9 +18,9 @@ from newsarchive.search import Facet
 from newsarchive.search.index import (CATALOG_NAME, CHUNK_DIR, FIELDS, FOLD_NAME, PART_DIR, PINYIN_NAME,
                                       build_search_index, complete_facets, gzip_bytes, headline_text,
                                       name_texts)
-from newsarchive.search.lunrjson import POSTING_BASE, POSTING_DIGITS, WORD_LOCAL, TermTable, han_chars, tokenize, utf16_key
+from newsarchive.search.lunrjson import POSTING_DIGITS, WORD_LOCAL, TermTable, han_chars, tokenize, utf16_key
 from newsarchive.text.pinyin import pinyin_keys
-from newsarchive.text.segment import normalize, runs, segment
+from newsarchive.text.segment import segment
 from search_support import (FIXTURES, HOSTILE_TITLE, expected_ids, fixture_docs, fixture_facets, made_up_by_slug,
                             made_up_docs, node_search, read_search_json, run_node, seed_paragraphs)
 
@@ -88,7 +86,7 @@ def _field_terms(doc, facets) -> dict[str, list[str]]:
     return {"h": segment(headline_text(doc)), "b": segment(doc.body),
             "n": [t for _, f, n in names for text in name_texts(f, n) for t in segment(text)],
             "p": pinyin_keys(doc.title), "q": [k for _, _, n in names for k in pinyin_keys(n)],
-            "f": [f"f{i}n{f.names.index(n)}" for i, f, n in names]}
+            "f": [f"f{i}n{f.names.index(n)}" for i, f, n in names if f.filter]}
 
 
 def _reference(docs, facets) -> dict[str, dict[str, dict[int, int]]]:
@@ -238,6 +236,29 @@ def test_cache_gives_unchanged_files_back_byte_for_byte(tmp_path):
     third = build_search_index(changed, tmp_path / "c", cache, 1, fixture_facets())
     assert third.chunks_reused == third.chunk_count - 1 and third.parts_reused == third.part_count
     assert len(list((cache / "search-chunks").iterdir())) == third.chunk_count   # the cache keeps what is used
+
+
+def test_batches_of_postings_are_kept_for_the_next_build(tmp_path, monkeypatch):
+    """An incremental build tokenizes only the batches whose articles changed or are new."""
+    from newsarchive.search import postings
+    monkeypatch.setattr(postings, "BATCH_DOCS", 8)
+    monkeypatch.setattr("newsarchive.search.index.BATCH_DOCS", 8)
+    docs = made_up_docs()
+    cache = tmp_path / "cache"
+    first = build_search_index(docs[:-3], tmp_path / "a", cache, 2, fixture_facets())
+    assert first.batches == 4 and first.batches_reused == 0
+    # three new articles (they come last) and one edited
+    edited = [replace(d, body=d.body + "新增一段话。", content_hash="edited") if i == 2 else d for i, d in enumerate(docs)]
+    second = build_search_index(edited, tmp_path / "a", cache, 2, fixture_facets())
+    assert second.batches == 5 and second.batches_reused == 2
+    build_search_index(edited, tmp_path / "fresh", None, 1, fixture_facets())
+    assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
+    # a damaged batch in the cache is made again
+    for kept in (cache / "search-batches").iterdir():
+        kept.write_bytes(kept.read_bytes()[:100])
+    third = build_search_index(edited, tmp_path / "b", cache, 1, fixture_facets())
+    assert _files(tmp_path / "b") == _files(tmp_path / "fresh")
+    assert len(list((cache / "search-batches").iterdir())) == third.batches
 
 
 def test_stale_files_and_earlier_formats_are_removed(tmp_path):

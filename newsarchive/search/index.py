@@ -18,14 +18,15 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   - `years`: runs of the documents' years in document order, [year or "", count];
   - `facets`: each taxonomy's key, label, names in display order, their aliases and whether
     it is a filter;
-    filtering by name j of facet i asks for the term `f<i>n<j>` of field "f";
+    filtering by name j of filter facet i asks for the term `f<i>n<j>` of field "f";
   - `fields`: the index fields with their boosts;
   - `parts`: the first term of every part (space-separated, in lunr.js's order) and the part
     files' keys, so that the browser finds the part of any term or prefix by binary search.
 `terms/<key>.json.gz`: one part, a lunr index in lunrjson.py's compact form over a range of
   consecutive terms, with all their postings in every field (see postings.py for where parts
   are cut): "h" the headline group, "b" the body, "n" the names of the article's facets with
-  their aliases, "p" the pinyin keys of the title, "q" those of the names, "f" the facet terms.
+  their aliases, "p" the pinyin keys of the title, "q" those of the names, "f" the terms of
+  the names of filter facets.
   Its key is a hash of its JSON, so an unchanged part keeps its name and bytes.
 `docs/<n>.json.gz`: display data of documents n*chunk .. (n+1)*chunk-1: url, headline group,
   date, page label and names by facet. Snippets are cut from the text of the article pages
@@ -37,8 +38,10 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   highlighter finds the text a pinyin query matched with it; a query that matches nothing is
   retried as the pinyin of its characters).
 
-With a cache_dir, a part whose JSON is unchanged is copied from the cache instead of being
-compressed again, and a chunk whose inputs are unchanged is copied without being made.
+With a cache_dir, a batch of postings (postings.py) whose articles are unchanged is read from
+the cache instead of being tokenized again, a part whose JSON is unchanged is copied from the
+cache instead of being compressed again, and a chunk whose inputs are unchanged is copied
+without being made.
 """
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ import re
 import shutil
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,7 +66,8 @@ from ..text.pinyin import character_readings, pinyin_keys, pinyin_syllables, pre
 from ..text.segment import fold_table
 from . import Facet, SearchDoc
 from .lunrjson import LUNR_JS_VERSION
-from .postings import BATCH_DOCS, Batch, FieldInput, Postings, collect_batch, cut_parts, part_json
+from .postings import (BATCH_DOCS, FieldInput, Postings, collect_batch, cut_parts, load_batch, part_json,
+                       save_batch)
 
 FORMAT_VERSION = 5
 CATALOG_NAME = "catalog.json.gz"
@@ -84,9 +88,10 @@ GZIP_LEVEL = 4
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _PART_FILE = re.compile(r"^[0-9a-f]{16}\.json\.gz$")
 _CHUNK_FILE = re.compile(r"^\d+\.json\.gz$")
-_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.json\.gz$")
+_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json\.gz|npz)$")
 PART_CACHE = "search-parts"      # under cache_dir: parts by the hash of their JSON
 CHUNK_CACHE = "search-chunks"    # under cache_dir: chunks by the hash of their inputs
+BATCH_CACHE = "search-batches"   # under cache_dir: batches of postings by the hash of their inputs
 _OLD_FORMAT = ("catalog.json", "shards")   # written by earlier formats; removed when found
 
 
@@ -103,6 +108,8 @@ class SearchStats:
     chunk_count: int
     chunks_bytes: int
     chunks_reused: int
+    batches: int               # batches of postings (postings.py)
+    batches_reused: int        # ... read from the cache
     tables_bytes: int          # fold.json.gz and pinyin.json.gz
     total_bytes: int
     seconds: float
@@ -177,7 +184,8 @@ class _DocFields:
         known = self.names[i].get(name)
         if known is None:
             facet = self.facets[i]
-            known = ("\n".join(name_texts(facet, name)), pinyin_keys(name), f"f{i}n{facet.names.index(name)}")
+            term = f"f{i}n{facet.names.index(name)}" if facet.filter else ""
+            known = ("\n".join(name_texts(facet, name)), pinyin_keys(name), term)
             self.names[i][name] = known
         return known
 
@@ -191,7 +199,7 @@ class _DocFields:
             FieldInput("n", texts=["\n".join([n[0] for n in ns]) for ns in names]),
             FieldInput("p", terms=[pinyin_keys(d.title) for d in docs]),
             FieldInput("q", terms=[[k for n in ns for k in n[1]] for ns in names]),
-            FieldInput("f", terms=[[n[2] for n in ns] for ns in names]),
+            FieldInput("f", terms=[[n[2] for n in ns if n[2]] for ns in names]),
         ]
 
 
@@ -253,6 +261,17 @@ def _from_cache(cache: Path | None, key: str, target: Path) -> int | None:
     if not (target.exists() and target.stat().st_size == size and os.path.samefile(source, target)):
         _place(source, target)
     return size
+
+
+def batch_key(docs: Sequence[SearchDoc], first: int, facets: Sequence[Facet]) -> str:
+    """A hash of everything a batch of postings is made of: the facets (names of the filters,
+    whose numbers are terms, and every alias) and per article its number, order and content
+    file's hash (the headline group, body and names are in the file)."""
+    digest = hashlib.sha256(f"{code_version()}\x1e{first}".encode())
+    digest.update(_dumps([[f.key, f.filter, list(f.names) if f.filter else [],
+                           sorted((n, list(a)) for n, a in f.aliases.items())] for f in facets]))
+    digest.update("".join([f"\x1e{d.order}\x1f{d.content_hash}" for d in docs]).encode())
+    return digest.hexdigest()
 
 
 # --- display chunks ------------------------------------------------------------------------
@@ -319,12 +338,21 @@ _FORKED: dict = {}
 
 
 def _forked(task: tuple[str, object]) -> object:
-    """Run one task in a forked worker: ("batch", first), ("chunks", numbers) or ("parts", ranges)."""
+    """Run one task in a forked worker: ("batch", (first, key)), ("chunks", numbers) or
+    ("parts", ranges)."""
     kind, arg = task
     state = _FORKED
     if kind == "batch":
-        docs = state["docs"][arg:arg + BATCH_DOCS]
-        return collect_batch(arg, len(docs), state["fields"].inputs(docs), FIELD_NAMES)
+        first, key = arg
+        cache = state["batch_cache"]
+        kept = load_batch(cache / f"{key}.npz") if cache is not None else None
+        if kept is not None:
+            return kept, True
+        docs = state["docs"][first:first + BATCH_DOCS]
+        batch = collect_batch(first, len(docs), state["fields"].inputs(docs), FIELD_NAMES)
+        if cache is not None:
+            save_batch(batch, cache / f"{key}.npz")
+        return batch, False
     if kind == "chunks":
         return _build_chunks(state["docs"], arg, state["out"], state["chunk_cache"])
     return _build_parts(state["postings"], arg, state["out"], state["part_cache"])
@@ -451,20 +479,24 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     out_dir = Path(out_dir)
     part_cache = Path(cache_dir) / PART_CACHE if cache_dir is not None else None
     chunk_cache = Path(cache_dir) / CHUNK_CACHE if cache_dir is not None else None
-    for folder in (part_cache, chunk_cache, out_dir / PART_DIR, out_dir / CHUNK_DIR):
+    batch_cache = Path(cache_dir) / BATCH_CACHE if cache_dir is not None else None
+    for folder in (part_cache, chunk_cache, batch_cache, out_dir / PART_DIR, out_dir / CHUNK_DIR):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     preload_pinyin()   # once here, not in every forked worker
     chunk_numbers = list(range((len(docs) + CHUNK_DOCS - 1) // CHUNK_DOCS))
     _FORKED = {"docs": docs, "fields": _DocFields(facets), "out": out_dir, "chunk_cache": chunk_cache,
-               "part_cache": part_cache}
+               "part_cache": part_cache, "batch_cache": batch_cache}
+    batch_keys = [batch_key(docs[first:first + BATCH_DOCS], first, facets) for first in range(0, len(docs), BATCH_DOCS)]
     try:
         # postings and chunks in the workers
-        batch_tasks = [("batch", first) for first in range(0, len(docs), BATCH_DOCS)]
+        batch_tasks = [("batch", (i * BATCH_DOCS, key)) for i, key in enumerate(batch_keys)]
         chunk_tasks = [("chunks", numbers) for numbers in _spread(chunk_numbers, max(1, jobs))]
         *results, _ = _run(batch_tasks + chunk_tasks, jobs)
-        batches, chunk_lists = results[:len(batch_tasks)], results[len(batch_tasks):]
+        batches = [batch for batch, _ in results[:len(batch_tasks)]]
+        batches_kept = sum(kept for _, kept in results[:len(batch_tasks)])
+        chunk_lists = results[len(batch_tasks):]
         chunk_results = _unspread(chunk_lists, len(chunk_numbers), max(1, jobs))
         postings = Postings(batches)
         del batches
@@ -490,9 +522,10 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
             shutil.rmtree(old)
         else:
             old.unlink(missing_ok=True)
-    if part_cache is not None and chunk_cache is not None:
+    if part_cache is not None and chunk_cache is not None and batch_cache is not None:
         _prune_cache(chunk_cache, {c[0] for c in chunk_results})
         _prune_cache(part_cache, {p[3] for p in parts})
+        _prune_cache(batch_cache, set(batch_keys))
     parts_bytes = sum(p[1] for p in parts)
     chunks_bytes = sum(c[1] for c in chunk_results)
     tables_bytes = sum(len(t) for t in tables.values())
@@ -500,5 +533,6 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         docs=len(docs), catalog_bytes=len(catalog), part_count=len(parts), parts_bytes=parts_bytes,
         max_part_bytes=max((p[1] for p in parts), default=0), parts_reused=sum(p[2] for p in parts),
         chunk_count=len(chunk_results), chunks_bytes=chunks_bytes, chunks_reused=sum(c[2] for c in chunk_results),
+        batches=len(batch_keys), batches_reused=batches_kept,
         tables_bytes=tables_bytes, total_bytes=len(catalog) + parts_bytes + chunks_bytes + tables_bytes,
         seconds=round(time.perf_counter() - started, 3))

@@ -44,7 +44,7 @@ from functools import lru_cache
 import numpy as np
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 
-from ..text.segment import (_WORD, HAN_RANGES, NUMBER_MULTIPLIERS, WORD_RANGES, _token_text, fold_table,
+from ..text.segment import (HAN_RANGES, NUMBER_MULTIPLIERS, WORD_RANGES, _token_text, fold_table,
                             safe_ranges)
 
 _SHIFT = 21
@@ -235,14 +235,6 @@ def string_terms(term_lists: Sequence[Sequence[str]], table: TermTable) -> tuple
 def utf16_key(term: str) -> bytes:
     """Sort key giving JavaScript's string order (UTF-16 code units)."""
     return term.encode("utf-16-be", "surrogatepass")
-
-
-def _exclusive_cumsum(values: np.ndarray) -> np.ndarray:
-    """Running totals before each element."""
-    out = np.zeros(len(values), dtype=np.int64)
-    if len(values) > 1:
-        np.cumsum(values[:-1], out=out[1:])
-    return out
 
 
 def posting_digits(n_terms: int, term_ids: np.ndarray, doc_ids: np.ndarray) -> bytes:

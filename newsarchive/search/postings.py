@@ -2,7 +2,9 @@
 
 A batch (BATCH_DOCS consecutive document numbers) is tokenized in one go (lunrjson.tokenize)
 into (term, field, document, term frequency) postings, sorted by term code; batches can be
-collected in worker processes. `Postings` then holds every batch and knows every term of the
+collected in worker processes, and kept in the build cache (save_batch) so that an incremental
+build tokenizes again only the batches whose articles changed (new articles come last, in
+the last batch). `Postings` then holds every batch and knows every term of the
 archive in lunr.js's order; `cut_parts` groups consecutive terms into parts of about
 PART_MIN..PART_MAX bytes and `part_json` writes one part in lunrjson's compact form.
 
@@ -14,8 +16,11 @@ most articles) is a part of its own.
 """
 from __future__ import annotations
 
+import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -78,6 +83,26 @@ def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_na
                  ((keys >> np.uint64(_DOC_BITS)) & np.uint64((1 << _FIELD_BITS) - 1)).astype(np.uint8),
                  (keys & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16),
                  np.minimum(tf, 65535).astype(np.uint16), table.words)
+
+
+def save_batch(batch: Batch, path: Path) -> None:
+    """Keep a batch in a file (numpy's .npz, uncompressed), written whole or not at all."""
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    with open(tmp, "wb") as f:
+        np.savez(f, first=np.array([batch.first]), codes=batch.codes, starts=batch.starts, field=batch.field,
+                 doc=batch.doc, tf=batch.tf, words=np.frombuffer("\n".join(batch.words).encode(), np.uint8))
+    os.replace(tmp, path)
+
+
+def load_batch(path: Path) -> Batch | None:
+    """A batch kept by save_batch; None when there is none (or it cannot be read)."""
+    try:
+        with np.load(path) as data:
+            words = data["words"].tobytes().decode()
+            return Batch(int(data["first"][0]), data["codes"], data["starts"], data["field"], data["doc"],
+                         data["tf"], words.split("\n") if words else [])
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
 
 
 class Postings:
