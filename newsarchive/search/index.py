@@ -75,7 +75,7 @@ PART_DIR = "terms"
 CHUNK_DIR = "docs"
 FOLD_NAME = "fold.json.gz"
 PINYIN_NAME = "pinyin.json.gz"
-CHUNK_DOCS = 32              # articles per display chunk (about 3 KB): a page of 10 results fetches <= 10
+CHUNK_DOCS = 64              # articles per display chunk (about 6 KB): a page of 10 results fetches <= 10
 # Fields and their boosts (in the scores of the expanded parts): a headline or title-pinyin
 # match weighs four times a body or name match.
 FIELDS = (("h", 4), ("b", 1), ("n", 1), ("p", 4), ("q", 1), ("f", 1))
@@ -88,7 +88,7 @@ GZIP_LEVEL = 4
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _PART_FILE = re.compile(r"^[0-9a-f]{16}\.json\.gz$")
 _CHUNK_FILE = re.compile(r"^\d+\.json\.gz$")
-_CACHE_FILE = re.compile(r"^([0-9a-f]{64})\.(json\.gz|npz)$")
+_CACHE_FILE = re.compile(r"^([0-9a-f]{64})(\.json\.gz)?$")
 PART_CACHE = "search-parts"      # under cache_dir: parts by the hash of their JSON
 CHUNK_CACHE = "search-chunks"    # under cache_dir: chunks by the hash of their inputs
 BATCH_CACHE = "search-batches"   # under cache_dir: batches of postings by the hash of their inputs
@@ -345,14 +345,16 @@ def _forked(task: tuple[str, object]) -> object:
     if kind == "batch":
         first, key = arg
         cache = state["batch_cache"]
-        kept = load_batch(cache / f"{key}.npz") if cache is not None else None
+        # with a cache, the batch goes back to the build through its files (memory-mapped)
+        kept = load_batch(cache / key) if cache is not None else None
         if kept is not None:
-            return kept, True
+            return None, True
         docs = state["docs"][first:first + BATCH_DOCS]
         batch = collect_batch(first, len(docs), state["fields"].inputs(docs), FIELD_NAMES)
-        if cache is not None:
-            save_batch(batch, cache / f"{key}.npz")
-        return batch, False
+        if cache is None:
+            return batch, False
+        save_batch(batch, cache / key)
+        return None, False
     if kind == "chunks":
         return _build_chunks(state["docs"], arg, state["out"], state["chunk_cache"])
     return _build_parts(state["postings"], arg, state["out"], state["part_cache"])
@@ -455,11 +457,15 @@ def _prune(folder: Path, keep: set[str], pattern: re.Pattern) -> None:
 
 
 def _prune_cache(cache: Path, keep: set[str]) -> None:
-    """Delete cached files this build did not use, so the cache holds one archive's files."""
+    """Delete cached files (and batch folders) this build did not use, so the cache holds one
+    archive's files."""
     for path in cache.iterdir():
         found = _CACHE_FILE.match(path.name)
         if found and found.group(1) not in keep:
-            path.unlink()
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
 
 
 def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path | None = None,
@@ -494,7 +500,10 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         batch_tasks = [("batch", (i * BATCH_DOCS, key)) for i, key in enumerate(batch_keys)]
         chunk_tasks = [("chunks", numbers) for numbers in _spread(chunk_numbers, max(1, jobs))]
         *results, _ = _run(batch_tasks + chunk_tasks, jobs)
-        batches = [batch for batch, _ in results[:len(batch_tasks)]]
+        batches = [batch if batch is not None else load_batch(batch_cache / key)
+                   for (batch, _), key in zip(results[:len(batch_tasks)], batch_keys)]
+        if any(batch is None for batch in batches):
+            raise OSError(f"search: a batch of postings could not be read back from {batch_cache}")
         batches_kept = sum(kept for _, kept in results[:len(batch_tasks)])
         chunk_lists = results[len(batch_tasks):]
         chunk_results = _unspread(chunk_lists, len(chunk_numbers), max(1, jobs))

@@ -17,7 +17,7 @@ most articles) is a part of its own.
 from __future__ import annotations
 
 import os
-import zipfile
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,16 +49,24 @@ class Batch:
     """The postings of one batch of documents, sorted by (term code, field, document).
 
     `codes` are the batch's distinct term codes and `starts` where each one's postings begin
-    (len(codes) + 1 entries); word codes are WORD_LOCAL + a number into `words` until
-    Postings ranks them."""
+    (len(codes) + 1 entries). Word codes are WORD_LOCAL + the word's place in `words`, which
+    are sorted as lunr.js sorts them, until Postings ranks them among all words."""
 
     first: int
     codes: np.ndarray
     starts: np.ndarray
     field: np.ndarray       # uint8
     doc: np.ndarray         # uint16, relative to `first`
-    tf: np.ndarray          # uint16
+    tf: np.ndarray          # uint8, capped at 255
     words: list[str]
+
+
+def sort_words(words: Sequence[str]) -> list[str]:
+    """Words in lunr.js's order (UTF-16 code units): Python's own order unless a word holds a
+    character from U+D800 on (there the two differ)."""
+    if any(w and max(w) >= "\ud800" for w in words):
+        return sorted(words, key=utf16_key)
+    return sorted(words)
 
 
 def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_names: Sequence[str]) -> Batch:
@@ -74,6 +82,13 @@ def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_na
         all_codes.append(codes)
         all_fields.append(np.full(len(docs), field_names.index(field.name), np.uint64))
     codes = np.concatenate(all_codes) if all_codes else np.zeros(0, np.uint64)
+    # number the words in sorted order, so that the batch's word postings are in term order too
+    words = sort_words(table.words)
+    if words:
+        place = {w: i for i, w in enumerate(words)}
+        renumber = np.fromiter(map(place.__getitem__, table.words), dtype=np.uint64, count=len(words))
+        local = codes >= np.uint64(WORD_LOCAL)
+        codes[local] = renumber[(codes[local] - np.uint64(WORD_LOCAL)).astype(np.int64)] + np.uint64(WORD_LOCAL)
     keys = (codes << np.uint64(_DOC_BITS + _FIELD_BITS)) | (np.concatenate(all_fields) << np.uint64(_DOC_BITS)) \
         | np.concatenate(all_docs).astype(np.uint64)
     keys, tf = np.unique(keys, return_counts=True)
@@ -82,51 +97,65 @@ def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_na
     return Batch(first, codes[boundary], np.append(boundary, len(codes)).astype(np.int64),
                  ((keys >> np.uint64(_DOC_BITS)) & np.uint64((1 << _FIELD_BITS) - 1)).astype(np.uint8),
                  (keys & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16),
-                 np.minimum(tf, 65535).astype(np.uint16), table.words)
+                 np.minimum(tf, 255).astype(np.uint8), words)
 
 
-def save_batch(batch: Batch, path: Path) -> None:
-    """Keep a batch in a file (numpy's .npz, uncompressed), written whole or not at all."""
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    with open(tmp, "wb") as f:
-        np.savez(f, first=np.array([batch.first]), codes=batch.codes, starts=batch.starts, field=batch.field,
-                 doc=batch.doc, tf=batch.tf, words=np.frombuffer("\n".join(batch.words).encode(), np.uint8))
-    os.replace(tmp, path)
+_BATCH_ARRAYS = ("codes", "starts", "field", "doc", "tf")
 
 
-def load_batch(path: Path) -> Batch | None:
-    """A batch kept by save_batch; None when there is none (or it cannot be read)."""
+def save_batch(batch: Batch, folder: Path) -> None:
+    """Keep a batch in a folder of .npy files (read back memory-mapped), which appears whole
+    or not at all."""
+    tmp = folder.with_name(f".tmp-{os.getpid()}-{folder.name}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name in _BATCH_ARRAYS:
+        np.save(tmp / f"{name}.npy", getattr(batch, name))
+    (tmp / "words.txt").write_text("\n".join(batch.words), encoding="utf-8")
+    (tmp / "first.txt").write_text(str(batch.first), encoding="utf-8")
+    if folder.exists():    # a damaged one, that load_batch could not read
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
+def load_batch(folder: Path) -> Batch | None:
+    """A batch kept by save_batch, its arrays memory-mapped (the page cache holds them, shared
+    by every process that reads them); None when there is none or it cannot be read."""
     try:
-        with np.load(path) as data:
-            words = data["words"].tobytes().decode()
-            return Batch(int(data["first"][0]), data["codes"], data["starts"], data["field"], data["doc"],
-                         data["tf"], words.split("\n") if words else [])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _BATCH_ARRAYS}
+        words = (folder / "words.txt").read_text(encoding="utf-8")
+        first = int((folder / "first.txt").read_text(encoding="utf-8"))
+    except (OSError, ValueError, EOFError):
         return None
+    if len(arrays["starts"]) != len(arrays["codes"]) + 1 or not (
+            len(arrays["field"]) == len(arrays["doc"]) == len(arrays["tf"]) == (arrays["starts"][-1] if len(arrays["starts"]) else 0)):
+        return None
+    return Batch(first, *(arrays[name] for name in _BATCH_ARRAYS), words.split("\n") if words else [])
 
 
 class Postings:
     """Every batch, with word codes replaced by their rank among all words (so that codes
-    sort as lunr.js sorts terms), and the archive's terms in that order."""
+    sort as lunr.js sorts terms), and the archive's terms in that order.
+
+    A batch's postings stay where they are: its Han terms, then its words, each block in term
+    order; the postings of a range of terms are at most two slices of each batch."""
 
     def __init__(self, batches: Sequence[Batch]) -> None:
-        self.words = sorted({w for b in batches for w in b.words}, key=utf16_key)
+        self.words = sort_words(list({w for b in batches for w in b.words}))
         rank = {w: i for i, w in enumerate(self.words)}
         self.batches = []
         for batch in batches:
-            codes = batch.codes.copy()
-            local = codes >= np.uint64(WORD_LOCAL)
-            if local.any():
-                ranks = np.array([rank[w] for w in batch.words], dtype=np.uint64)
-                codes[local] = ranks[(codes[local] - np.uint64(WORD_LOCAL)).astype(np.int64)]
-            order = np.argsort(codes, kind="stable")
-            # each code keeps its own slice of the postings: (start, end) follow the new order
-            self.batches.append((batch, codes[order], batch.starts[:-1][order], batch.starts[1:][order]))
-        every = [codes for _, codes, _, _ in self.batches]
+            codes = np.array(batch.codes, dtype=np.uint64)
+            han = int(np.searchsorted(codes, np.uint64(WORD_LOCAL)))   # Han codes come first
+            if han < len(codes):
+                ranks = np.fromiter(map(rank.__getitem__, batch.words), dtype=np.uint64, count=len(batch.words))
+                codes[han:] = ranks[(codes[han:] - np.uint64(WORD_LOCAL)).astype(np.int64)]
+            self.batches.append((batch, codes, han))
+        every = [codes for _, codes, _ in self.batches]
         self.codes = np.unique(np.concatenate(every)) if every else np.zeros(0, np.uint64)
         self.counts = np.zeros(len(self.codes), np.int64)   # postings per term, all fields
-        for _, codes, starts, ends in self.batches:
-            np.add.at(self.counts, np.searchsorted(self.codes, codes), ends - starts)
+        for batch, codes, _ in self.batches:
+            self.counts += np.bincount(np.searchsorted(self.codes, codes), weights=np.diff(batch.starts),
+                                       minlength=len(self.codes)).astype(np.int64)
 
     def han_characters(self) -> str:
         """Every Han character of the archive's terms."""
@@ -145,21 +174,23 @@ class Postings:
         sorted by field, term, document."""
         wanted = self.codes[start:end]
         terms, fields, docs, tfs = [], [], [], []
-        for batch, codes, starts, ends in self.batches:
-            lo, hi = np.searchsorted(codes, wanted[0]), np.searchsorted(codes, wanted[-1], side="right")
-            if lo == hi:
-                continue
-            # a batch's codes in the range are among the wanted ones (those are all the codes there are)
-            term = np.searchsorted(wanted, codes[lo:hi])
-            size = ends[lo:hi] - starts[lo:hi]
-            index = np.repeat(starts[lo:hi] - np.concatenate([[0], np.cumsum(size)[:-1]]), size) + np.arange(size.sum())
-            terms.append(np.repeat(term, size))
-            fields.append(batch.field[index])
-            docs.append(batch.doc[index].astype(np.int64) + batch.first)
-            tfs.append(batch.tf[index])
+        for batch, codes, han in self.batches:
+            for lo_bound, hi_bound in ((0, han), (han, len(codes))):     # the Han block, the word block
+                block = codes[lo_bound:hi_bound]
+                lo = lo_bound + int(np.searchsorted(block, wanted[0]))
+                hi = lo_bound + int(np.searchsorted(block, wanted[-1], side="right"))
+                if lo == hi:
+                    continue
+                # a batch's codes in the range are among the wanted ones (those are all there are)
+                size = np.diff(batch.starts[lo:hi + 1])
+                a, b = int(batch.starts[lo]), int(batch.starts[hi])
+                terms.append(np.repeat(np.searchsorted(wanted, codes[lo:hi]), size))
+                fields.append(batch.field[a:b])
+                docs.append(batch.doc[a:b].astype(np.int64) + batch.first)
+                tfs.append(batch.tf[a:b])
         if not terms:
             empty = np.zeros(0, np.int64)
-            return empty, empty.astype(np.uint8), empty, empty.astype(np.uint16)
+            return empty, empty.astype(np.uint8), empty, empty.astype(np.uint8)
         term, field, doc, tf = (np.concatenate(x) for x in (terms, fields, docs, tfs))
         # each batch is sorted by (term, field, document) and batches come in document order:
         # a stable sort by (field, term) finishes the job (a radix sort on small integers)
