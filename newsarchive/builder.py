@@ -120,7 +120,7 @@ class SiteBuild:
         if state and self._unchanged(inputs, state, cache):
             self.report.mode = "unchanged"
             return
-        keep_pinyin_table(user_cache_dir() / "pinyin-table-2.pickle")
+        keep_pinyin_table(user_cache_dir() / "pinyin-table-3.pickle")   # its format is pinyin.TABLE_FORMAT
         loaded = self.stage("load", self.load, cache, inputs)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)

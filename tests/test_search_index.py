@@ -485,3 +485,13 @@ def test_compact_postings_are_rejected_when_they_do_not_match_the_terms():
     result = run_node(script, [good] + bad)
     assert result[0] == "loaded"
     assert all("search index:" in r for r in result[1:]), result
+
+
+def test_the_search_package_knows_no_vocabulary():
+    """Facets come from the builder: the search package never reads districts.toml or tags.toml."""
+    import subprocess
+    import sys
+    code = ("import sys, newsarchive.search.index, newsarchive.search.bench; "
+            "print(sorted(m for m in sys.modules if m in ('newsarchive.vocab', 'newsarchive.model')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -205,7 +205,6 @@ def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.nda
         cps = cps.copy()
         cps[folded] = _fold_array()[cps[folded]]
     han = (classes & _HAN).astype(bool)
-    ranks = utf16_rank(cps)
     if len(han):
         bigram_at = np.flatnonzero(han[:-1] & han[1:])
         single_at = np.flatnonzero(han[:-1] & ~han[1:])
@@ -217,11 +216,11 @@ def tokenize(texts: Sequence[str], table: TermTable) -> tuple[np.ndarray, np.nda
     words = [joined[a:b].lower() for a, b in zip(word_at.tolist(), word_end.tolist())]
     number_at, numbers = _number_terms(joined, cps, classes, folded, han, word_at, word_end)
     positions = np.concatenate([bigram_at, single_at, word_at, number_at])
-    codes = np.concatenate([(ranks[bigram_at] << np.uint64(_SHIFT)) | ranks[bigram_at + 1],
-                            ranks[single_at] << np.uint64(_SHIFT), table.codes(words), table.codes(numbers)])
-    # document of each position (each document and its separator)
-    docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[positions] if len(positions) \
-        else np.zeros(0, np.int64)
+    # ranks only where terms start (arrays as long as the text are what a batch's memory is)
+    codes = np.concatenate([(utf16_rank(cps[bigram_at]) << np.uint64(_SHIFT)) | utf16_rank(cps[bigram_at + 1]),
+                            utf16_rank(cps[single_at]) << np.uint64(_SHIFT), table.codes(words), table.codes(numbers)])
+    # document of each position: each document ends with its separator
+    docs = np.searchsorted(np.cumsum(lengths + 1), positions, side="right")
     return docs, codes
 
 
