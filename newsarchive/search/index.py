@@ -152,10 +152,14 @@ def _check_docs(docs: Sequence[SearchDoc], facets: Sequence[Facet]) -> None:
 
 def complete_facets(docs: Sequence[SearchDoc], facets: Sequence[Facet]) -> list[Facet]:
     """The facets with any name the docs use but the facet does not list added at its end (A-Z)."""
+    used: dict[str, set[str]] = {facet.key: set() for facet in facets}
+    for doc in docs:
+        for key, names in doc.names.items():
+            used[key].update(names)
     out = []
     for facet in facets:
         listed = set(facet.names)
-        extra = sorted({n for d in docs for n in d.names.get(facet.key, ()) if n and n not in listed})
+        extra = sorted(n for n in used[facet.key] if n and n not in listed)
         out.append(Facet(facet.key, facet.label, tuple(facet.names) + tuple(extra), facet.aliases, facet.filter)
                    if extra else facet)
     return out
@@ -510,6 +514,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         postings = Postings(batches)
         del batches
         ranges = cut_parts(postings)
+        postings.cut(ranges)
         _FORKED["postings"] = postings
         *part_lists, _ = _run([("parts", r) for r in _spread(ranges, jobs)], jobs)
     finally:

@@ -77,9 +77,10 @@ class TermTable:
         """
         ids = self._ids
         new = [t for t in dict.fromkeys(terms) if t not in ids]
-        for term in new:
-            if not term or ord(term[0]) >= 0x250 or _UNSAFE_TERM.search(term):
-                raise ValueError(f"not a word term: {term!r}")
+        # one check over all new terms: none empty, none starting at U+0250 or later, nothing unsafe
+        if new and (not all(new) or max(t[0] for t in new) >= "\u0250" or _UNSAFE_TERM.search("".join(new))):
+            bad = next(t for t in new if not t or ord(t[0]) >= 0x250 or _UNSAFE_TERM.search(t))
+            raise ValueError(f"not a word term: {bad!r}")
         ids.update(zip(new, range(len(self.words), len(self.words) + len(new))))
         self.words += new
         return np.fromiter(map(ids.__getitem__, terms), dtype=np.uint64, count=len(terms)) + np.uint64(WORD_LOCAL)

@@ -61,12 +61,17 @@ class Batch:
     words: list[str]
 
 
+def sort_order(words: Sequence[str]) -> list[int]:
+    """The positions of words in lunr.js's order (UTF-16 code units): Python's own order unless
+    a word holds a character from U+D800 on (there the two differ)."""
+    if words and max("".join(words)) >= "\ud800":
+        return sorted(range(len(words)), key=lambda i: utf16_key(words[i]))
+    return sorted(range(len(words)), key=words.__getitem__)
+
+
 def sort_words(words: Sequence[str]) -> list[str]:
-    """Words in lunr.js's order (UTF-16 code units): Python's own order unless a word holds a
-    character from U+D800 on (there the two differ)."""
-    if any(w and max(w) >= "\ud800" for w in words):
-        return sorted(words, key=utf16_key)
-    return sorted(words)
+    """Words in lunr.js's order (see sort_order)."""
+    return [words[i] for i in sort_order(words)]
 
 
 def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_names: Sequence[str]) -> Batch:
@@ -83,10 +88,11 @@ def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_na
         all_fields.append(np.full(len(docs), field_names.index(field.name), np.uint64))
     codes = np.concatenate(all_codes) if all_codes else np.zeros(0, np.uint64)
     # number the words in sorted order, so that the batch's word postings are in term order too
-    words = sort_words(table.words)
+    order = sort_order(table.words)
+    words = [table.words[i] for i in order]
     if words:
-        place = {w: i for i, w in enumerate(words)}
-        renumber = np.fromiter(map(place.__getitem__, table.words), dtype=np.uint64, count=len(words))
+        renumber = np.empty(len(words), np.uint64)
+        renumber[order] = np.arange(len(words), dtype=np.uint64)
         local = codes >= np.uint64(WORD_LOCAL)
         codes[local] = renumber[(codes[local] - np.uint64(WORD_LOCAL)).astype(np.int64)] + np.uint64(WORD_LOCAL)
     keys = (codes << np.uint64(_DOC_BITS + _FIELD_BITS)) | (np.concatenate(all_fields) << np.uint64(_DOC_BITS)) \
@@ -129,7 +135,8 @@ def load_batch(folder: Path) -> Batch | None:
     if len(arrays["starts"]) != len(arrays["codes"]) + 1 or not (
             len(arrays["field"]) == len(arrays["doc"]) == len(arrays["tf"]) == (arrays["starts"][-1] if len(arrays["starts"]) else 0)):
         return None
-    return Batch(first, *(arrays[name] for name in _BATCH_ARRAYS), words.split("\n") if words else [])
+    # plain array views of the maps: numpy's memmap subclass costs on every slice
+    return Batch(first, *(arrays[name].view(np.ndarray) for name in _BATCH_ARRAYS), words.split("\n") if words else [])
 
 
 class Postings:
@@ -169,21 +176,31 @@ class Postings:
         """The i-th term."""
         return term_texts(self.codes[i:i + 1], self.words).decode()
 
+    def cut(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Find, once for all parts, where each part's terms are in each batch (see gather)."""
+        firsts = self.codes[[start for start, _ in ranges]] if ranges else np.zeros(0, np.uint64)
+        self.bounds = []
+        for _, codes, han in self.batches:
+            # per block: the index of each part's first term (and the block's end after them)
+            self.bounds.append([np.append(lo + np.searchsorted(codes[lo:hi], firsts), hi).tolist()
+                                for lo, hi in ((0, han), (han, len(codes)))])
+        self.part_of = {start: i for i, (start, _) in enumerate(ranges)}
+
     def gather(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The postings of terms start..end-1 as (term number from 0, field, document, tf),
-        sorted by field, term, document."""
+        """The postings of terms start..end-1 (a range `cut` was given) as (term number from 0,
+        field, document, tf), sorted by field, term, document."""
         wanted = self.codes[start:end]
+        part = self.part_of[start]
         terms, fields, docs, tfs = [], [], [], []
-        for batch, codes, han in self.batches:
-            for lo_bound, hi_bound in ((0, han), (han, len(codes))):     # the Han block, the word block
-                block = codes[lo_bound:hi_bound]
-                lo = lo_bound + int(np.searchsorted(block, wanted[0]))
-                hi = lo_bound + int(np.searchsorted(block, wanted[-1], side="right"))
+        for (batch, codes, _), blocks in zip(self.batches, self.bounds):
+            for bounds in blocks:     # the Han block, the word block
+                lo, hi = bounds[part], bounds[part + 1]
                 if lo == hi:
                     continue
                 # a batch's codes in the range are among the wanted ones (those are all there are)
-                size = np.diff(batch.starts[lo:hi + 1])
-                a, b = int(batch.starts[lo]), int(batch.starts[hi])
+                starts = batch.starts[lo:hi + 1]
+                size = starts[1:] - starts[:-1]
+                a, b = int(starts[0]), int(starts[-1])
                 terms.append(np.repeat(np.searchsorted(wanted, codes[lo:hi]), size))
                 fields.append(batch.field[a:b])
                 docs.append(batch.doc[a:b].astype(np.int64) + batch.first)
