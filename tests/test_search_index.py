@@ -445,6 +445,42 @@ def test_a_query_fetches_only_the_parts_of_its_terms(tmp_path, monkeypatch):
     assert len([f for f in r["fetched"] if f.startswith("docs/")]) <= len(r["strict"])
 
 
+def test_loaded_parts_are_let_go_beyond_the_budget(tmp_path, monkeypatch):
+    """A reading session does not keep every part it ever loaded: beyond the budget (postings
+    of loaded parts), the least recently used go, never those of the query at hand."""
+    from newsarchive.search import postings
+    monkeypatch.setattr(postings, "PART_MIN", 300)
+    monkeypatch.setattr(postings, "PART_MAX", 1200)
+    build_search_index(made_up_docs(), tmp_path / "s", None, 1, fixture_facets())
+    script = """
+    const fs = require("fs"), zlib = require("zlib"), path = require("path");
+    const seg = require("./newsarchive/themes/default/static/segment.js");
+    const NewsSearch = require("./newsarchive/themes/default/static/search.js");
+    let input = ""; process.stdin.setEncoding("utf8"); process.stdin.on("data", d => { input += d; });
+    process.stdin.on("end", async () => {
+      const { dir, queries, budget } = JSON.parse(input);
+      const read = (f) => JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, f.split("?")[0]))).toString());
+      seg.setData(read("fold.json.gz"));
+      const out = [];
+      for (const keep of [1e9, budget]) {
+        const archive = new NewsSearch.Archive(read("catalog.json.gz"), (f) => Promise.resolve(read(f)));
+        archive.cacheBudget = keep;
+        const loaded = [];
+        for (const q of queries) {
+          const result = await NewsSearch.runSearch(archive, NewsSearch.parseQuery(q));
+          loaded.push([Object.keys(archive.parts).length, result.strict.length, Object.keys(result.parts).length]);
+        }
+        out.push(loaded);
+      }
+      process.stdout.write(JSON.stringify(out));
+    });"""
+    queries = ["职工书屋", "驿站", "北汽集团", "工会联合会", "朝阳"]
+    kept_all, trimmed = run_node(script, {"dir": str(tmp_path / "s"), "queries": queries, "budget": 1})
+    assert [n for _, n, _ in kept_all] == [n for _, n, _ in trimmed] and all(n for _, n, _ in trimmed)
+    assert kept_all[-1][0] > max(used for _, _, used in kept_all)       # without a budget: everything
+    assert all(kept == used for kept, _, used in trimmed)                # with one: the query's own parts
+
+
 def test_browser_decoder_reads_gzip_and_plain_json():
     value = {"texts": [["0", "职工之家𠀀😀"]], "n": [1, 2.5, None]}
     plain = json.dumps(value, ensure_ascii=False).encode()

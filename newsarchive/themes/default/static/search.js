@@ -231,8 +231,10 @@
     if (this.firsts.length) { this.firsts[0] = ""; }   // the first part holds everything before the second
     this.fetchFile = fetchFile;
     this.fetchBody = fetchBody || function () { return Promise.resolve(""); };
-    this.parts = {};          // part number -> promise of {index, df, size}
-    this.partOrder = [];      // loaded parts, least recently used first
+    this.parts = {};          // part number -> promise of {index, df}
+    this.partSizes = {};      // part number -> its postings, once loaded
+    this.partOrder = [];      // parts asked for, least recently used first
+    this.cacheBudget = PART_CACHE_POSTINGS;   // postings of loaded parts kept between queries
     this.chunks = {};
     this.readingsPromise = null;
     // document number -> year ("" when undated)
@@ -268,7 +270,8 @@
         var expanded = expandIndex(data, self.count, self.boosts);
         var size = 0;
         Object.keys(expanded.df).forEach(function (t) { size += expanded.df[t]; });
-        return { index: lunr.Index.load(expanded.index), df: expanded.df, size: size };
+        self.partSizes[i] = size;
+        return { index: lunr.Index.load(expanded.index), df: expanded.df };
       }, function (error) {
         delete self.parts[i];
         throw error;
@@ -280,14 +283,15 @@
 
   /** Let go of loaded parts beyond the cache budget, least recently used first (keep `used`). */
   Archive.prototype.trimParts = function (used) {
-    var self = this, total = 0, sizes = {};
-    var loaded = this.partOrder.filter(function (i) { return self.parts[i] && self.parts[i].size !== undefined; });
-    loaded.forEach(function (i) { sizes[i] = self.parts[i].size; total += sizes[i]; });
-    for (var k = 0; k < loaded.length && total > PART_CACHE_POSTINGS; k++) {
+    var self = this, total = 0;
+    var loaded = this.partOrder.filter(function (i) { return self.partSizes[i] !== undefined; });
+    loaded.forEach(function (i) { total += self.partSizes[i]; });
+    for (var k = 0; k < loaded.length && total > this.cacheBudget; k++) {
       var i = loaded[k];
       if (used[i]) { continue; }
-      total -= sizes[i];
+      total -= this.partSizes[i];
       delete this.parts[i];
+      delete this.partSizes[i];
     }
     this.partOrder = this.partOrder.filter(function (i) { return self.parts[i]; });
   };
@@ -456,7 +460,7 @@
         strict = Object.keys(hits).map(Number);
       }
       rankByRelevance(strict, hits, !parsed.han);
-      var result = { strict: strict, partial: [], hits: hits };
+      var result = { strict: strict, partial: [], hits: hits, parts: used };
       if (!parsed.han || (strict.length && parsed.clauses < LONG_QUERY)) {
         archive.trimParts(used);
         return result;
