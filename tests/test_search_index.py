@@ -446,8 +446,8 @@ def test_a_query_fetches_only_the_parts_of_its_terms(tmp_path, monkeypatch):
 
 
 def test_loaded_parts_are_let_go_beyond_the_budget(tmp_path, monkeypatch):
-    """A reading session does not keep every part it ever loaded: beyond the budget (postings
-    of loaded parts), the least recently used go, never those of the query at hand."""
+    """A reading session does not keep every part it ever loaded: once a query is answered,
+    the least recently used parts go while the loaded ones exceed the budget (postings)."""
     from newsarchive.search import postings
     monkeypatch.setattr(postings, "PART_MIN", 300)
     monkeypatch.setattr(postings, "PART_MAX", 1200)
@@ -478,7 +478,7 @@ def test_loaded_parts_are_let_go_beyond_the_budget(tmp_path, monkeypatch):
     kept_all, trimmed = run_node(script, {"dir": str(tmp_path / "s"), "queries": queries, "budget": 1})
     assert [n for _, n, _ in kept_all] == [n for _, n, _ in trimmed] and all(n for _, n, _ in trimmed)
     assert kept_all[-1][0] > max(used for _, _, used in kept_all)       # without a budget: everything
-    assert all(kept == used for kept, _, used in trimmed)                # with one: the query's own parts
+    assert all(kept == 0 for kept, _, _ in trimmed)                       # with none: nothing once answered
 
 
 def test_browser_decoder_reads_gzip_and_plain_json():

@@ -55,7 +55,7 @@
   var K1 = 1.2;                            // lunr's BM25 k1 (b = 0: see lunrjson.py)
   var LONG_QUERY = 8;                      // Han terms from which a query is also matched in part
   var PAGE_SIZE = 10;
-  var PART_CACHE_POSTINGS = 400000;        // loaded parts kept for the next query, by postings
+  var PART_CACHE_POSTINGS = 200000;        // loaded parts kept for the next query, by postings
 
   /* ------------------------------------------------------------ files and the index */
 
@@ -462,14 +462,14 @@
       rankByRelevance(strict, hits, !parsed.han);
       var result = { strict: strict, partial: [], hits: hits, parts: used };
       if (!parsed.han || (strict.length && parsed.clauses < LONG_QUERY)) {
-        archive.trimParts(used);
+        archive.trimParts({});   // the query is answered: what it loaded may go too
         return result;
       }
       return partialMatch(archive, parsed, clauses, found, strict, used).then(function (partial) {
         result.partial = partial.docs;
         result.partialHits = partial.hits;
         result.sounds = partial.sounds;
-        archive.trimParts(used);
+        archive.trimParts({});   // the query is answered: what it loaded may go too
         return result;
       });
     });
@@ -501,7 +501,7 @@
 
   /**
    * The partial match of a Han query: documents holding enough of its bigrams and numbers,
-   * weighed by idf (a term no article holds weighs as the rarest), or whose titles or names
+   * weighed by idf (a term no article holds: see below), or whose titles or names
    * sound like one of its Han runs (each spelling of the run a pinyin prefix look-up: 朝杨
    * finds 朝阳), which then covers that run's bigrams. Sounds are tried only when the strict
    * query found nothing. A document needs half the weight (a third for a long query); ranked
@@ -522,17 +522,25 @@
       t.score += score;
       if (text) { t.text++; } else { t.names++; }
     }
+    var long = parsed.clauses >= LONG_QUERY, heaviest = 0, unheld = [];
     clauses.forEach(function (c, i) {
       if (c.kind !== "required" || c.prefix || terms.length >= 30) { return; }
       var bit = 1 << terms.length, m = found[i];
       terms.push(c.term);
-      weights.push(idf(Math.max(m.df, 1), count));
-      total += weights[weights.length - 1];
+      weights.push(m.df ? idf(m.df, count) : 0);
+      heaviest = Math.max(heaviest, weights[weights.length - 1]);
+      if (!m.df) { unheld.push(weights.length - 1); }
       for (var k = 0; k < m.docs.length; k++) {
         cover(m.docs[k], bit, m.text[k]);
         hit(m.docs[k], m.score[k], m.text[k]);
       }
     });
+    // a term no article holds: in a short query a wrong character or word, which weighs as
+    // the query's heaviest term (as the rarest when there is no other), so that a document
+    // needs most of the rest, or the sound of the run; in a sentence, characters of two
+    // words side by side, which weigh nothing
+    unheld.forEach(function (b) { weights[b] = long ? 0 : heaviest || idf(1, count); });
+    weights.forEach(function (w) { total += w; });
     var runs = seg.runs(seg.searchForm(parsed.source)).filter(function (r) {
       var length = Array.from(r[1]).length;
       return r[0] === "han" && length > 1 && length <= 8;
@@ -566,7 +574,7 @@
       });
       var isStrict = {}, docs = [];
       strict.forEach(function (d) { isStrict[d] = true; });
-      var need = total * (parsed.clauses >= LONG_QUERY ? 1 / 3 : 1 / 2);
+      var need = total * (long ? 1 / 3 : 1 / 2);
       function weigh(mask) {
         var sum = 0;
         for (var b = 0; b < terms.length; b++) { if (mask & (1 << b)) { sum += weights[b]; } }
@@ -1004,7 +1012,8 @@
       searched.then(function (result) {
         if (mine !== generation) { return null; }
         lastQuery = state.q;
-        lastResult = result;
+        // kept for paging and filtering: the order of the results, not how each matched
+        lastResult = { strict: result.strict, partial: result.partial, sounds: result.sounds };
         var ordered = result.strict.concat(result.partial);
         return arrange(archive, ordered, state).then(function (docs) {
           var partialSet = {};
