@@ -26,7 +26,7 @@ import numpy as np
 
 from .lunrjson import HAN_START, WORD_LOCAL, TermTable, compact_index, string_terms, term_texts, tokenize, utf16_key
 
-BATCH_DOCS = 2048           # documents per batch (document numbers within a batch fit 16 bits)
+BATCH_DOCS = 1024           # documents per batch (document numbers within a batch fit 16 bits)
 PART_MIN = 24_000           # estimated JSON bytes before a part may end
 PART_MAX = 96_000           # ... and after which it must
 CUT_ONE_IN = 16             # a term ends a part (once past PART_MIN) when its hash is 0 modulo this
