@@ -855,21 +855,22 @@ def pages_artifact_bytes(root: Path) -> int | None:
 
 
 def search_report(search: Path) -> list[str]:
-    """Sizes of the search catalog and shards under site/search/: gzip (as stored and served)
-    and decompressed (what the browser parses)."""
+    """Sizes of the search files under site/search/, by folder (catalog and tables, index
+    parts, display chunks): gzip (as stored and served) and decompressed (what the browser
+    parses), with the largest file of each."""
     if not search.is_dir():
         return [f"  {search}: not there"]
     files = sorted(p for p in search.rglob("*") if p.is_file())
-    data = [p for p in files if p.suffix.lower() not in (".html", ".css", ".js", ".map")]
     lines = [f"  search/: {len(files)} files, {sum(p.stat().st_size for p in files):,} bytes on disk"]
-    for c in (p for p in data if "catalog" in p.name.lower()):
-        gz, raw = _sizes(c)
-        lines.append(f"  catalog: {c.relative_to(search)}  {gz:,} gzip, {raw:,} decompressed")
-    shards = [p for p in data if "shard" in str(p.relative_to(search)).lower()]
-    if shards:
-        sizes = [(_sizes(p), p) for p in shards]
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        if path.suffix.lower() not in (".html", ".css", ".js", ".map"):
+            relative = path.relative_to(search)
+            groups.setdefault(relative.parts[0] + "/" if len(relative.parts) > 1 else "(top)", []).append(path)
+    for name, paths in sorted(groups.items()):
+        sizes = [(_sizes(p), p) for p in paths]
         (gz, raw), big = max(sizes, key=lambda s: s[0][0])
-        lines.append(f"  shards: {len(shards)} files, {sum(s[0][0] for s in sizes):,} bytes gzip "
+        lines.append(f"  {name}: {len(paths)} files, {sum(s[0][0] for s in sizes):,} bytes gzip "
                      f"({sum(s[0][1] for s in sizes):,} decompressed); largest {big.relative_to(search)} "
                      f"{gz:,} gzip, {raw:,} decompressed")
     return lines

@@ -32,7 +32,7 @@ from .files import (JINJA_TEMPORARY, WRITER_TEMPORARY, exchange, make_temp_dir, 
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .progress import Progress
 from .render import TEASER_TEMPLATE, Renderer, fingerprint
-from .search import SearchDoc
+from .search import Facet, SearchDoc
 from .text.pinyin import keep_pinyin_table
 from .strings import Strings
 from .theme import Theme
@@ -137,7 +137,7 @@ class SiteBuild:
         if state and not damaged and self._unchanged(inputs, state, cache):
             self.report.mode = "unchanged"
             return
-        keep_pinyin_table(user_cache_dir() / "pinyin-table-2.pickle")
+        keep_pinyin_table(user_cache_dir() / "pinyin-table-3.pickle")   # its format is pinyin.TABLE_FORMAT
         loaded = self.stage("load", self.load, cache, inputs)
         self.fail_on(loaded.errors)
         model = self.stage("model", self.build_model, loaded)
@@ -400,7 +400,8 @@ class SiteBuild:
         from .search.index import build_search_index  # the search module's entry point
 
         search_dir = target / "search"
-        stats = build_search_index(search_docs(model), search_dir, cache_dir / "search", self.jobs, self.vocab)
+        docs, facets = search_docs(model, self.vocab)
+        stats = build_search_index(docs, search_dir, cache_dir / "search", self.jobs, facets)
         self.say(f"search: {stats}")
         return {path.relative_to(target).as_posix(): "search"
                 for path in sorted(search_dir.rglob("*")) if path.is_file()}
@@ -598,8 +599,17 @@ def files_digest(loaded: ContentLoad, kind: str) -> str:
     return digest.hexdigest()
 
 
-def search_docs(model: SiteModel) -> list[SearchDoc]:
-    """One search document per article (plain text; the search module escapes on display)."""
+def search_docs(model: SiteModel, vocab: Vocabulary) -> tuple[list[SearchDoc], list[Facet]]:
+    """One search document per article (plain text; the search module escapes on display) and
+    the taxonomies search knows (those with `search`; the ones with `filter` as filters), their
+    names with the other names the vocabulary gives them (朝阳区: 朝阳)."""
+    aliases = {"districts": {d.name: tuple(dict.fromkeys(a for a in (d.short, *d.aliases) if a and a != d.name))
+                             for d in vocab.districts},
+               "tags": {t.term: t.aliases for t in vocab.tags if t.aliases}}
+    searched = [t for t, holder in enumerate(model.taxonomies) if holder.taxonomy.search]
+    facets = [Facet(holder.taxonomy.key, holder.taxonomy.name, tuple(g.name for g in holder.groups),
+                    aliases.get(holder.taxonomy.vocabulary, {}), filter=holder.taxonomy.filter)
+              for holder in (model.taxonomies[t] for t in searched)]
     count = len(model.articles)
     docs = []
     for entry in model.articles:
@@ -608,8 +618,9 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
         docs.append(SearchDoc(
             ref=article.slug, url=entry.url, title=article.title, kicker=article.kicker,
             subtitle=article.subtitle, body=article.body,
-            districts=article.districts, tags=article.tags, people=article.people,
+            names={model.taxonomies[t].taxonomy.key: tuple(model.taxonomies[t].groups[g].name
+                                                          for g in entry.groups_in(t)) for t in searched},
             date=article.date, page=article.page, page_label=page_label,
             position=article.position, content_hash=article.content_hash,
             order=count - 1 - entry.index))
-    return docs
+    return docs, facets

@@ -348,16 +348,6 @@ class FrontView:
 
 
 @dataclass(frozen=True, slots=True)
-class TagOption:
-    """A tag as the search page offers it."""
-
-    term: str
-    slug: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One Atom entry."""
 
@@ -910,13 +900,11 @@ class Views:
         return self._base(output, meta, front=view)
 
     def search(self, output: Output) -> dict[str, Any]:
-        """The search page (template by the search module's author)."""
-        districts = tuple(Entry(g.name, g.slug, g.urls[0], len(g.articles), 0, "")
-                          for g in self.model.groups("districts"))
-        tags = tuple(TagOption(g.name, g.slug, g.urls[0], len(g.articles)) for g in self.model.groups("tags"))
+        """The search page (template by the search module's author); its filters come from
+        the search files, which know the archive's taxonomies."""
         meta = self._meta(output, self.ui.search, self.ui.search_description, "search",
                           (Link(self.ui.search, ""),), nav_is_index=True)
-        return self._base(output, meta, all_districts=districts, all_tags=tags)
+        return self._base(output, meta)
 
     def not_found(self, output: Output) -> dict[str, Any]:
         """The not-found page; it is served at any depth, so its links are absolute."""

@@ -8,19 +8,30 @@ import pytest
 
 from newsarchive.text.pinyin import PINYIN_MAX_SYLLABLES, han_words, pinyin_keys, run_syllables
 from newsarchive.text.segment import query_parts, runs, segment
+from newsarchive.search.index import browser_data
 from search_support import FIXTURES, STATIC, run_node
 
 CASES = json.loads((FIXTURES / "segment_cases.json").read_text(encoding="utf-8"))["cases"]
 
+# The build's folding table and pinyin syllables (search/fold.json.gz) are installed first,
+# as the search page does.
 NODE_SEGMENT = """
 const seg = require(%s);
 let data = "";
+process.stdin.setEncoding("utf8");
 process.stdin.on("data", d => data += d);
 process.stdin.on("end", () => {
-  const texts = JSON.parse(data);
+  const input = JSON.parse(data);
+  seg.setData(input.data);
+  const texts = input.texts;
   process.stdout.write(JSON.stringify(texts.map(t => seg.segment(t))));
 });
 """ % json.dumps(str(STATIC / "segment.js"))
+
+
+def node_segment(texts: list[str], script: str = NODE_SEGMENT) -> list:
+    """Run the JS segmenter (with the build's data installed) over texts."""
+    return run_node(script, {"data": browser_data(), "texts": texts})
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["note"] for c in CASES])
@@ -29,7 +40,7 @@ def test_python_segmenter_matches_table(case):
 
 
 def test_js_segmenter_matches_table():
-    got = run_node(NODE_SEGMENT, [c["text"] for c in CASES])
+    got = node_segment([c["text"] for c in CASES])
     mismatches = [(c["note"], c["tokens"], g) for c, g in zip(CASES, got) if g != c["tokens"]]
     assert not mismatches
 
@@ -37,7 +48,7 @@ def test_js_segmenter_matches_table():
 def test_js_and_python_agree_on_seed_pages():
     texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES.parent.parent / "seeds").glob("*.txt"))]
     assert texts, "seeds/*.txt missing"
-    assert run_node(NODE_SEGMENT, texts) == [segment(t) for t in texts]
+    assert node_segment(texts) == [segment(t) for t in texts]
 
 
 def test_tokens_are_safe_lunr_terms():
@@ -48,19 +59,46 @@ def test_tokens_are_safe_lunr_terms():
 
 def test_js_query_parts_drop_trailing_character_of_long_runs():
     script = NODE_SEGMENT.replace("seg.segment(t)", "seg.queryParts(t)")
-    got = run_node(script, ["工匠学院", "2024年", "暖", "工匠:学院 SMC"])
+    got = node_segment(["工匠学院", "2024 年", "暖", "工匠:学院 SMC"], script)
+    empty = {"bigrams": [], "chars": [], "numbers": [], "words": [], "pinyin": []}
     assert got == [
-        {"bigrams": ["工匠", "匠学", "学院"], "chars": [], "words": []},
-        {"bigrams": [], "chars": ["年"], "words": ["2024"]},
-        {"bigrams": [], "chars": ["暖"], "words": []},
-        {"bigrams": ["工匠", "学院"], "chars": [], "words": ["smc"]},
+        {**empty, "bigrams": ["工匠", "匠学", "学院"]},
+        {**empty, "chars": ["年"], "words": ["2024"]},
+        {**empty, "chars": ["暖"]},
+        {**empty, "bigrams": ["工匠", "学院"], "words": ["smc"], "pinyin": ["smc"]},
     ]
 
 
 def test_js_query_parts_match_python_on_the_table():
     script = NODE_SEGMENT.replace("seg.segment(t)", "seg.queryParts(t)")
-    texts = [c["text"] for c in CASES]
-    assert run_node(script, texts) == [query_parts(t) for t in texts]
+    texts = [c["text"] for c in CASES] + QUERY_CASES
+    assert node_segment(texts, script) == [query_parts(t) for t in texts]
+
+
+# Queries as readers type them (each through both segmenters above, and checked here)
+QUERY_CASES = ["gong jiang", "gōngjiàng", "Hǎidiàn", "lǜ", "nǚ gōng", "g j x y", "gong jiang xueyuan",
+               "SMC 2024", "smc gong", "2023年", "5200多人", "2023年工会", "19万字 100 多", "工會 職工",
+               "北京今年新增了几家首都工匠学院", "Chao Yang", "chao 2024", "a"]
+
+
+def test_queries_as_readers_type_them():
+    parts = {q: query_parts(q) for q in QUERY_CASES}
+    assert parts["gong jiang"]["pinyin"] == ["gongjiang"]            # spaced pinyin: one key
+    assert parts["gong jiang xueyuan"]["pinyin"] == ["gongjiangxueyuan"]
+    assert parts["Chao Yang"]["pinyin"] == ["chaoyang"]
+    assert parts["gōngjiàng"]["pinyin"] == ["gongjiang"]             # tone marks removed
+    assert parts["Hǎidiàn"]["pinyin"] == ["haidian"]
+    assert parts["lǜ"]["pinyin"] == ["lv"] and parts["nǚ gōng"]["pinyin"] == ["nvgong"]   # ü is v
+    assert parts["g j x y"]["pinyin"] == ["gjxy"]                     # spaced initials
+    assert parts["SMC 2024"]["pinyin"] == ["smc"]                     # not pinyin: kept apart
+    assert parts["smc gong"]["pinyin"] == ["smc", "gong"]
+    assert parts["chao 2024"]["pinyin"] == ["chao"] and parts["chao 2024"]["words"] == ["chao", "2024"]
+    assert parts["2023年"] == {"bigrams": [], "chars": [], "numbers": ["2023年"], "words": [], "pinyin": []}
+    assert parts["5200多人"]["numbers"] == ["5200多人"] and parts["5200多人"]["bigrams"] == []
+    assert parts["2023年工会"]["numbers"] == ["2023年"] and "工会" in parts["2023年工会"]["bigrams"]
+    assert parts["19万字 100 多"]["numbers"] == ["19万字"] and parts["19万字 100 多"]["words"] == ["100"]
+    assert parts["工會 職工"]["bigrams"] == ["工会", "职工"]            # traditional folded
+    assert len(parts["北京今年新增了几家首都工匠学院"]["bigrams"]) == 14
 
 
 def test_pinyin_readings_are_pypinyins_on_the_seeds():

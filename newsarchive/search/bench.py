@@ -1,107 +1,68 @@
-"""Search index benchmark on synthetic articles cut from the seed pages.
+"""Search benchmark: what a reader's browser pays per query, on a built site.
 
-    python -m newsarchive.search.bench 1000 10000 [--jobs 2] [--seeds seeds] [--browser]
+    python -m newsarchive.search.bench SITE [--query Q ...] [--pagefind] [--runs N] [--json]
 
-One line per size: the build's SearchStats (`*_bytes`: the files as stored, gzip;
-`*_json_bytes`: the JSON they hold), stored bytes per article, CPU time, peak memory and a
-warm rebuild. With --browser, also the search page in headless Chromium (/usr/bin/chromium
-through playwright) on that index: time to load the catalog, and from typing a query to the
-first results and to all shards searched (peak_rss_mb_children of the sizes after the first
-then includes the browser's processes).
+SITE is a site folder built by `python build.py build` (for instance a benchmark archive's:
+`python -m newsarchive.bench --articles 10000 --workdir /tmp/b10k` leaves /tmp/b10k/site).
+The folder is served on localhost by Python's http.server as GitHub Pages serves it: the
+search files as stored (gzip, sent as they are, no Content-Encoding), HTML, CSS and JavaScript
+gzip-encoded on the fly (with --plain, uncompressed as http.server sends them). Each query runs in a fresh browser context of headless Chromium (/usr/bin/chromium
+through playwright), so nothing is cached: the page is opened as search/index.html?q=… and
+the figures are
 
-The project benchmark may call `synthetic_docs` and `bench_search` directly.
+- bytes: every response's bytes over the wire (headers and body as sent, playwright's
+  request sizes, workers' requests included), all of them and those of the search files
+  alone (under search/, or pagefind/ for Pagefind);
+- first: seconds from navigation to the first result shown;
+- done: seconds to the complete first page of results (body[data-search-state=done]);
+- heap: the page's JavaScript heap after a forced garbage collection (CDP), in MB;
+- total: the results the page reports.
+
+With --pagefind the same queries also run against Pagefind (an `npx pagefind` 1.5 build of
+the same site must exist in SITE/pagefind: `npx pagefind --site SITE`), on a page of its own
+written here (SITE/pagefind-bench.html) that calls Pagefind's JS API and loads the display
+data of the first ten results, as our page does.
+
+The queries (DEFAULT_QUERIES) are a common word, a mid-frequency term, a rare name, a pinyin
+query and a two-term query, chosen for the benchmark's generated archives.
 """
 from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
+import gzip
 import http.server
-import random
-import re
-import resource
-import shutil
-import tempfile
+import io
+import json
+import statistics
 import threading
 import time
-from dataclasses import asdict, replace
+import urllib.parse
 from pathlib import Path
-
 from typing import Sequence
 
-from . import SearchDoc
-from .index import SearchStats, build_search_index
-
-_DISTRICTS = ("东城区 西城区 朝阳区 海淀区 丰台区 石景山区 门头沟区 房山区 通州区 顺义区 昌平区 大兴区 "
-              "怀柔区 平谷区 密云区 延庆区 经开区").split()
-_TAGS = ("产业工人队伍建设改革 工匠学院 劳动和技能竞赛 创新工作室 劳模工匠 新就业形态劳动者 送温暖 集体协商 "
-         "职工之家 职工文化").split()
-_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏晓曦欣妍蕾阳宇浩然博文"
-
-
-def seed_paragraphs(seeds: Path) -> list[str]:
-    """Paragraphs (lines of 20+ characters) of the seed pages."""
-    lines = []
-    for path in sorted(seeds.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if len(line) >= 20:
-                lines.append(line)
-    if not lines:
-        raise FileNotFoundError(f"no seed text in {seeds}")
-    return lines
-
-
-def synthetic_docs(n: int, seeds: Path = Path("seeds"), body_chars: int = 1500, seed: int = 1) -> list[SearchDoc]:
-    """`n` articles with ~body_chars of seed text each, titles cut from seed sentences."""
-    rng = random.Random(seed)
-    # a paper has a few hundred regular reporters and correspondents
-    staff = sorted({rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
-                    for _ in range(500)})
-    paragraphs = seed_paragraphs(seeds)
-    sentences = [s for p in paragraphs for s in re.split(r"[。！？；]", p) if 8 <= len(s) <= 60]
-    docs = []
-    for i in range(n):
-        body_parts: list[str] = []
-        while sum(map(len, body_parts)) < body_chars:
-            body_parts.append(rng.choice(paragraphs))
-        body = "\n".join(body_parts)
-        sentence = rng.choice(sentences)
-        start = rng.randrange(max(1, len(sentence) - 12))
-        title = sentence[start:start + rng.randint(10, 26)].strip("，、：“” ")
-        kicker = rng.choice(sentences)[:16] if rng.random() < 0.3 else ""
-        subtitle = rng.choice(sentences)[:24] if rng.random() < 0.3 else ""
-        people = tuple(sorted(set(rng.sample(staff, rng.randint(0, 3)))))
-        districts = tuple(sorted(set(rng.sample(_DISTRICTS, rng.choice((0, 1, 1, 1, 2))))))
-        tags = tuple(rng.sample(_TAGS, rng.choice((0, 1, 1, 2, 3))))
-        page = i // 8
-        docs.append(SearchDoc(
-            ref=f"article-{i:06d}", url=f"articles/article-{i:06d}/", title=title or "无题",
-            kicker=kicker, subtitle=subtitle, body=body, districts=districts, tags=tags, people=people,
-            date=f"{2000 + page // 3000}-{(page // 250) % 12 + 1:02d}-{page % 28 + 1:02d}",
-            page=f"{page:06d}", page_label=f"第{i % 8 + 1}版", position=i % 8 + 1,
-            content_hash=hashlib.sha256(f"{title}{body}{people}{districts}{tags}".encode()).hexdigest()[:16],
-            order=i))
-    return docs
-
-
-def _cpu_seconds(who: int) -> float:
-    """User + system CPU time of this process or of its finished children."""
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
-_STATIC = Path(__file__).resolve().parent.parent / "themes" / "default" / "static"
-_CHROMIUM = "/usr/bin/chromium"
-# A bare search page with the element ids search.js expects (the site's page is themed).
-_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title></head>
-<body data-root="../"><form id="search-form"><input type="search" id="search-input"></form>
-<p id="search-status"></p><p id="search-count"></p><ol id="search-results"></ol>
-<script src="../static/lunr.js"></script><script src="../static/segment.js"></script>
-<script src="../static/search.js"></script></body></html>
+CHROMIUM = "/usr/bin/chromium"
+# In the benchmark's generated archives 工会 is in nearly every article, 集体协商 in one in six,
+# 谢志明 (the rarest of the people its stories name) in one in fifty, 工匠学院 朝阳 in about 1%.
+DEFAULT_QUERIES = (("common word", "工会"), ("mid-frequency term", "集体协商"), ("rare name", "谢志明"),
+                   ("pinyin", "gongjiang"), ("two terms", "工匠学院 朝阳"))
+PAGEFIND_PAGE = "pagefind-bench.html"
+# A page of our own for Pagefind: its JS API, the display data of the first ten results.
+_PAGEFIND_HTML = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>pagefind bench</title></head>
+<body data-search-state="loading"><ol id="search-results"></ol><script type="module">
+const q = new URL(location.href).searchParams.get("q") || "";
+const pagefind = await import("./pagefind/pagefind.js");
+const search = await pagefind.search(q);
+const list = document.getElementById("search-results");
+const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+for (const d of data) {
+  const li = document.createElement("li"), a = document.createElement("a");
+  a.href = d.url; a.textContent = d.meta.title || d.url; li.appendChild(a); list.appendChild(li);
+}
+document.body.setAttribute("data-search-total", String(search.results.length));
+document.body.setAttribute("data-search-state", "done");
+</script></body></html>
 """
-BROWSER_QUERIES = ("工匠学院", "职工", "gongjiang", "没有这样的文章xyz")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -109,94 +70,122 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def browser_timings(search_dir: Path, queries: Sequence[str] = BROWSER_QUERIES) -> dict:
-    """Open a search page over `search_dir` (served by http.server on localhost, as stored:
-    .gz without Content-Encoding) in headless Chromium; seconds from navigation to the
-    catalog loaded, and per query from typing it (one fill, then the page's own 150 ms
-    debounce) to the first result shown and to every shard searched."""
+class _PagesHandler(_QuietHandler):
+    """Text files gzip-encoded for clients that accept it, as GitHub Pages sends them."""
+
+    _TEXT = (".html", ".js", ".mjs", ".css", ".json", ".svg")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in self._TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+def serve(root: Path, compress: bool = True) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `root` on a free localhost port in a thread; (server, base URL)."""
+    handler = _PagesHandler if compress else _QuietHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def measure_query(browser, url: str, data_marker: str) -> dict:
+    """Open `url` in a fresh context; bytes, times, heap and total (see the module docstring)."""
+    context = browser.new_context()
+    page = context.new_page()
+    finished = []    # every request the page and its workers made (Pagefind fetches in a worker)
+    context.on("requestfinished", lambda request: finished.append(request))
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function("document.querySelector('#search-results li') || "
+                           "document.body.getAttribute('data-search-state') === 'done'", polling="raf", timeout=120000)
+    first = time.perf_counter() - started
+    page.wait_for_selector("body[data-search-state=done]", state="attached", timeout=120000)
+    done = time.perf_counter() - started
+    page.wait_for_timeout(200)    # let the last responses finish
+    total = int(page.get_attribute("body", "data-search-total") or 0)
+    shown = page.eval_on_selector_all("#search-results li", "els => els.length")
+    cdp = context.new_cdp_session(page)
+    cdp.send("HeapProfiler.enable")
+    cdp.send("HeapProfiler.collectGarbage")
+    heap = cdp.send("Runtime.getHeapUsage")["usedSize"]
+    sizes = [(r.url, r.sizes()) for r in finished]
+    wire = [(u, s["responseBodySize"] + s["responseHeadersSize"]) for u, s in sizes]
+    all_bytes = sum(n for _, n in wire)
+    data_bytes = sum(n for u, n in wire if data_marker in u)
+    context.close()
+    return {"bytes": int(all_bytes), "data_bytes": int(data_bytes), "requests": len(wire),
+            "first_s": round(first, 3) if shown else None, "done_s": round(done, 3),
+            "heap_mb": round(heap / 1e6, 1), "total": total, "shown": shown}
+
+
+def bench_site(site: Path, queries: Sequence[tuple[str, str]] = DEFAULT_QUERIES, pagefind: bool = False,
+               runs: int = 1, compress: bool = True) -> list[dict]:
+    """Measure each query on our search page (and Pagefind's, with `pagefind`); with runs > 1,
+    the median of each time and heap over the runs (bytes do not vary)."""
     from playwright.sync_api import sync_playwright
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        shutil.copytree(search_dir, site / "search")
-        shutil.copytree(_STATIC, site / "static")
-        (site / "search" / "index.html").write_text(_PAGE, encoding="utf-8")
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=_CHROMIUM, args=["--headless", "--no-sandbox"])
-                page = browser.new_page()
-                started = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/index.html")
-                try:
-                    page.wait_for_selector("body[data-search-ready]", timeout=60000)
-                except Exception as error:
-                    raise RuntimeError(f"search page not ready: {page.text_content('#search-status')!r}") from error
-                result: dict = {"catalog_loaded_s": round(time.perf_counter() - started, 3)}
-                status = "document.getElementById('search-status').textContent"
-                for query in queries:
-                    page.fill("#search-input", "")
-                    page.wait_for_function(f"{status} === ''")
-                    typed = time.perf_counter()
-                    page.fill("#search-input", query)
-                    page.wait_for_function("document.querySelector('#search-results li') ||"
-                                           f" {status}.includes('已搜索全部')", timeout=60000, polling="raf")
-                    first = round(time.perf_counter() - typed, 3)
-                    page.wait_for_function(f"{status}.includes('已搜索全部')", timeout=120000, polling="raf")
-                    done = round(time.perf_counter() - typed, 3)
-                    shown = page.eval_on_selector_all("#search-results li", "els => els.length")
-                    # a query without results has no first result: its first time is None
-                    result[query] = {"first_results_s": first if shown else None, "all_shards_s": done,
-                                     "shown": shown}
-                browser.close()
-        finally:
-            server.shutdown()
-    return result
+    site = Path(site).resolve()
+    engines = [("ours", "search/index.html", "/search/")]
+    if pagefind:
+        if not (site / "pagefind" / "pagefind.js").exists():
+            raise SystemExit(f"{site}/pagefind/pagefind.js not found: run `npx pagefind --site {site}` first")
+        (site / PAGEFIND_PAGE).write_text(_PAGEFIND_HTML, encoding="utf-8")
+        engines.append(("pagefind", PAGEFIND_PAGE, "/pagefind/"))
+    server, base = serve(site, compress)
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+            for kind, query in queries:
+                for engine, page, marker in engines:
+                    url = f"{base}{page}?q={urllib.parse.quote(query)}"
+                    measured = [measure_query(browser, url, marker) for _ in range(runs)]
+                    row = dict(measured[0])
+                    for key in ("first_s", "done_s", "heap_mb"):
+                        values = [m[key] for m in measured if m[key] is not None]
+                        row[key] = round(statistics.median(values), 3) if values else None
+                    rows.append({"engine": engine, "kind": kind, "query": query, **row})
+            browser.close()
+    finally:
+        server.shutdown()
+        if pagefind:
+            (site / PAGEFIND_PAGE).unlink(missing_ok=True)
+    return rows
 
 
-def bench_search(n: int, jobs: int = 2, seeds: Path = Path("seeds"), out: Path | None = None,
-                 browser: bool = False) -> dict:
-    """Build the search index of `n` synthetic articles twice: cold (empty cache), then warm
-    with one article changed; return the cold build's stats plus CPU time, peak RSS and the
-    warm rebuild's time and shard counts (and with `browser`, browser_timings of the index,
-    measured last so that the browser's memory is not counted). Wall time depends on what
-    else the machine runs; cpu_seconds (this process and its workers) does much less."""
-    docs = synthetic_docs(n, seeds)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = out or Path(tmp) / "search"
-        cpu_self, cpu_children = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
-        stats: SearchStats = build_search_index(docs, target, Path(tmp) / "cache", jobs=jobs)
-        cpu = (_cpu_seconds(resource.RUSAGE_SELF) - cpu_self) + (_cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_children)
-        changed = list(docs)
-        changed[-1] = replace(changed[-1], body=changed[-1].body + "更正。", content_hash="changed")
-        warm = build_search_index(changed, target, Path(tmp) / "cache", jobs=jobs)
-        rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-        timings = browser_timings(target) if browser else None
-    result = asdict(stats)
-    result["stored_bytes_per_doc"] = round(stats.total_bytes / max(1, stats.docs))
-    result["cpu_seconds"] = round(cpu, 2)
-    result["warm_seconds"] = warm.seconds
-    result["warm_rebuilt"] = warm.shards_rebuilt
-    result["warm_reused"] = warm.shards_reused
-    result["peak_rss_mb_self"] = rss_self
-    result["peak_rss_mb_children"] = rss_children
-    if timings is not None:
-        result["browser"] = timings
-    return result
+def table(rows: list[dict]) -> str:
+    """The figures as a Markdown table."""
+    lines = ["| engine | query | results | KB fetched (all / search data) | requests | first result s | "
+             "complete s | JS heap MB |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        first = f"{r['first_s']:.2f}" if r["first_s"] is not None else "–"
+        lines.append(f"| {r['engine']} | {r['kind']}: {r['query']} | {r['total']:,} | {r['bytes'] / 1000:,.0f} / "
+                     f"{r['data_bytes'] / 1000:,.0f} | {r['requests']} | {first} | {r['done_s']:.2f} | {r['heap_mb']:.1f} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Print one line of stats per size."""
+    """Print the figures of each query as a table (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="*", default=[1000, 10000])
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
-    parser.add_argument("--browser", action="store_true", help="also time the search page in headless Chromium")
+    parser.add_argument("site", type=Path, help="a built site folder")
+    parser.add_argument("--query", action="append", help="a query (repeat; default: the five of DEFAULT_QUERIES)")
+    parser.add_argument("--pagefind", action="store_true", help="also measure Pagefind's index in SITE/pagefind")
+    parser.add_argument("--runs", type=int, default=1, help="runs per query (times and heap: the median)")
+    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    parser.add_argument("--plain", action="store_true", help="send HTML, CSS and JavaScript uncompressed")
     args = parser.parse_args(argv)
-    for n in args.sizes:
-        print(bench_search(n, args.jobs, args.seeds, browser=args.browser), flush=True)
+    queries = [("query", q) for q in args.query] if args.query else list(DEFAULT_QUERIES)
+    rows = bench_site(args.site, queries, args.pagefind, args.runs, not args.plain)
+    print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else table(rows))
 
 
 if __name__ == "__main__":

@@ -26,12 +26,14 @@ PINYIN_OVERRIDES: dict[str, tuple[str, ...]] = {"朝阳": ("chao", "yang")}
 class PinyinTable:
     """What the readings are looked up in, taken from pypinyin's dictionaries: the phrases
     (with their toneless readings, None when a phrase's reading does not fit its length), every
-    prefix of a phrase (for cutting runs into words) and each character's first reading."""
+    prefix of a phrase (for cutting runs into words), each character's first reading and all
+    its readings (heteronyms: 朝 is zhao and chao)."""
 
     version: str
     phrases: dict[str, tuple[str, ...] | None]
     prefixes: frozenset[str]
     characters: dict[str, str]
+    readings: dict[str, tuple[str, ...]]
 
 
 # Where the table is kept between runs (the site build keeps it in the user's cache folder):
@@ -45,6 +47,7 @@ def keep_pinyin_table(path: Path | None) -> None:
     global _table_file
     _table_file = path
     _pinyin_table.cache_clear()
+    pinyin_syllables.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +68,7 @@ def _pinyin_table() -> PinyinTable:
     if _table_file is not None:
         try:
             with atomic_writer(_table_file) as f:
-                pickle.dump((table.version, table.phrases, table.prefixes, table.characters), f,
+                pickle.dump((table.version, table.phrases, table.prefixes, table.characters, table.readings), f,
                             protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass   # a cache: not keeping it only costs time
@@ -78,7 +81,7 @@ def _pypinyin_version() -> str:
     return f"{version('pypinyin')} {TABLE_FORMAT}"
 
 
-TABLE_FORMAT = 2
+TABLE_FORMAT = 3
 
 
 def _make_pinyin_table(version: str) -> PinyinTable:
@@ -90,19 +93,34 @@ def _make_pinyin_table(version: str) -> PinyinTable:
     fitting = [(word, readings) for word, readings in PHRASES_DICT.items() if len(readings) == len(word)]
     # Every reading made toneless in one pass over all of them, not one call per syllable.
     first = [r[0] for _, readings in fitting for r in readings]
-    first += [reading.split(",")[0] for reading in PINYIN_DICT.values()]
+    every = [reading.split(",") for reading in PINYIN_DICT.values()]
+    first += [r for readings in every for r in readings]
     toneless = iter(_toneless_all(first))
     phrases: dict[str, tuple[str, ...] | None] = dict.fromkeys(PHRASES_DICT)
     for word, readings in fitting:
         phrases[word] = tuple(next(toneless) for _ in readings)
-    characters = {chr(code): next(toneless) for code in PINYIN_DICT}
-    return PinyinTable(version, phrases, frozenset(prefixes), characters)
+    readings = {chr(code): tuple(dict.fromkeys(next(toneless) for _ in r)) for code, r in zip(PINYIN_DICT, every)}
+    characters = {ch: r[0] for ch, r in readings.items()}
+    return PinyinTable(version, phrases, frozenset(prefixes), characters, readings)
 
 
 def _toneless_all(syllables: list[str]) -> list[str]:
     """_toneless of each syllable, computed over all of them at once."""
     decomposed = unicodedata.normalize("NFD", "\n".join(syllables).lower()).replace("u\u0308", "v")
     return re.sub("[^a-z\n]", "", decomposed).split("\n")
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless syllable some character reads as (a, ai, …, zuo; ü written v)."""
+    return frozenset(s for readings in _pinyin_table().readings.values() for s in readings if s)
+
+
+def character_readings(characters: str) -> dict[str, tuple[str, ...]]:
+    """Every toneless reading of each of these characters that has one (heteronyms included,
+    the first as pypinyin reads the character alone)."""
+    readings = _pinyin_table().readings
+    return {ch: readings[ch] for ch in characters if readings.get(ch) and any(readings[ch])}
 
 
 def preload_pinyin() -> None:

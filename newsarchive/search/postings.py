@@ -1,0 +1,259 @@
+"""The archive's postings, collected in batches of articles and cut into index parts by term.
+
+A batch (BATCH_DOCS consecutive document numbers) is tokenized in one go (lunrjson.tokenize)
+into (term, field, document, term frequency) postings, sorted by term code; batches can be
+collected in worker processes, and kept in the build cache (save_batch) so that an incremental
+build tokenizes again only the batches whose articles changed (new articles come last, in
+the last batch). `Postings` then holds every batch and knows every term of the
+archive in lunr.js's order; `cut_parts` groups consecutive terms into parts of about
+PART_MIN..PART_MAX bytes and `part_json` writes one part in lunrjson's compact form.
+
+Where parts are cut depends on the terms themselves (a part ends before a term whose hash
+says so, once the part is big enough), not on a running total from the first term: an edit
+that adds or drops postings moves no cut far from the terms it touched, so the other parts keep
+their bytes and are reused from the cache. A term whose postings alone exceed PART_MAX (工会 in
+most articles) is a part of its own.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .lunrjson import HAN_START, WORD_LOCAL, TermTable, compact_index, string_terms, term_texts, tokenize, utf16_key
+
+BATCH_DOCS = 1024           # documents per batch (document numbers within a batch fit 16 bits)
+PART_MIN = 24_000           # estimated JSON bytes before a part may end
+PART_MAX = 96_000           # ... and after which it must
+CUT_ONE_IN = 16             # a term ends a part (once past PART_MIN) when its hash is 0 modulo this
+_DOC_BITS, _FIELD_BITS = 16, 3
+FIELD_SLOTS = range(1 << _FIELD_BITS)
+
+
+@dataclass(frozen=True)
+class FieldInput:
+    """One field of a batch: its name and, per document, either a text to segment or a list
+    of ready-made word terms."""
+
+    name: str
+    texts: Sequence[str] | None = None
+    terms: Sequence[Sequence[str]] | None = None
+
+
+@dataclass
+class Batch:
+    """The postings of one batch of documents, sorted by (term code, field, document).
+
+    `codes` are the batch's distinct term codes and `starts` where each one's postings begin
+    (len(codes) + 1 entries). Word codes are WORD_LOCAL + the word's place in `words`, which
+    are sorted as lunr.js sorts them, until Postings ranks them among all words."""
+
+    first: int
+    codes: np.ndarray
+    starts: np.ndarray
+    field: np.ndarray       # uint8
+    doc: np.ndarray         # uint16, relative to `first`
+    tf: np.ndarray          # uint8, capped at 255
+    words: list[str]
+
+
+def sort_order(words: Sequence[str]) -> list[int]:
+    """The positions of words in lunr.js's order (UTF-16 code units): Python's own order unless
+    a word holds a character from U+D800 on (there the two differ)."""
+    if words and max("".join(words)) >= "\ud800":
+        return sorted(range(len(words)), key=lambda i: utf16_key(words[i]))
+    return sorted(range(len(words)), key=words.__getitem__)
+
+
+def sort_words(words: Sequence[str]) -> list[str]:
+    """Words in lunr.js's order (see sort_order)."""
+    return [words[i] for i in sort_order(words)]
+
+
+def collect_batch(first: int, count: int, fields: Sequence[FieldInput], field_names: Sequence[str]) -> Batch:
+    """Tokenize one batch: `count` documents numbered from `first`."""
+    if count > 1 << _DOC_BITS:
+        raise ValueError("a batch holds at most 65536 documents")
+    table = TermTable()
+    all_docs, all_codes, all_fields = [], [], []
+    for field in fields:
+        docs, codes = (tokenize(field.texts, table) if field.texts is not None
+                       else string_terms(field.terms or [], table))
+        all_docs.append(docs)
+        all_codes.append(codes)
+        all_fields.append(np.full(len(docs), field_names.index(field.name), np.uint64))
+    codes = np.concatenate(all_codes) if all_codes else np.zeros(0, np.uint64)
+    # number the words in sorted order, so that the batch's word postings are in term order too
+    order = sort_order(table.words)
+    words = [table.words[i] for i in order]
+    if words:
+        renumber = np.empty(len(words), np.uint64)
+        renumber[order] = np.arange(len(words), dtype=np.uint64)
+        local = codes >= np.uint64(WORD_LOCAL)
+        codes[local] = renumber[(codes[local] - np.uint64(WORD_LOCAL)).astype(np.int64)] + np.uint64(WORD_LOCAL)
+    keys = (codes << np.uint64(_DOC_BITS + _FIELD_BITS)) | (np.concatenate(all_fields) << np.uint64(_DOC_BITS)) \
+        | np.concatenate(all_docs).astype(np.uint64)
+    keys, tf = np.unique(keys, return_counts=True)
+    codes = keys >> np.uint64(_DOC_BITS + _FIELD_BITS)
+    boundary = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else np.zeros(0, np.int64)
+    return Batch(first, codes[boundary], np.append(boundary, len(codes)).astype(np.int64),
+                 ((keys >> np.uint64(_DOC_BITS)) & np.uint64((1 << _FIELD_BITS) - 1)).astype(np.uint8),
+                 (keys & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16),
+                 np.minimum(tf, 255).astype(np.uint8), words)
+
+
+_BATCH_ARRAYS = ("codes", "starts", "field", "doc", "tf")
+
+
+def save_batch(batch: Batch, folder: Path) -> None:
+    """Keep a batch in a folder of .npy files (read back memory-mapped), which appears whole
+    or not at all."""
+    tmp = folder.with_name(f".tmp-{os.getpid()}-{folder.name}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name in _BATCH_ARRAYS:
+        np.save(tmp / f"{name}.npy", getattr(batch, name))
+    (tmp / "words.txt").write_text("\n".join(batch.words), encoding="utf-8")
+    (tmp / "first.txt").write_text(str(batch.first), encoding="utf-8")
+    if folder.exists():    # a damaged one, that load_batch could not read
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
+def load_batch(folder: Path) -> Batch | None:
+    """A batch kept by save_batch, its arrays memory-mapped (the page cache holds them, shared
+    by every process that reads them); None when there is none or it cannot be read."""
+    try:
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _BATCH_ARRAYS}
+        words = (folder / "words.txt").read_text(encoding="utf-8")
+        first = int((folder / "first.txt").read_text(encoding="utf-8"))
+    except (OSError, ValueError, EOFError):
+        return None
+    if len(arrays["starts"]) != len(arrays["codes"]) + 1 or not (
+            len(arrays["field"]) == len(arrays["doc"]) == len(arrays["tf"]) == (arrays["starts"][-1] if len(arrays["starts"]) else 0)):
+        return None
+    # plain array views of the maps: numpy's memmap subclass costs on every slice
+    return Batch(first, *(arrays[name].view(np.ndarray) for name in _BATCH_ARRAYS), words.split("\n") if words else [])
+
+
+class Postings:
+    """Every batch, with word codes replaced by their rank among all words (so that codes
+    sort as lunr.js sorts terms), and the archive's terms in that order.
+
+    A batch's postings stay where they are: its Han terms, then its words, each block in term
+    order; the postings of a range of terms are at most two slices of each batch."""
+
+    def __init__(self, batches: Sequence[Batch]) -> None:
+        self.words = sort_words(list({w for b in batches for w in b.words}))
+        rank = {w: i for i, w in enumerate(self.words)}
+        self.batches = []
+        for batch in batches:
+            codes = np.array(batch.codes, dtype=np.uint64)
+            han = int(np.searchsorted(codes, np.uint64(WORD_LOCAL)))   # Han codes come first
+            if han < len(codes):
+                ranks = np.fromiter(map(rank.__getitem__, batch.words), dtype=np.uint64, count=len(batch.words))
+                codes[han:] = ranks[(codes[han:] - np.uint64(WORD_LOCAL)).astype(np.int64)]
+            self.batches.append((batch, codes, han))
+        every = [codes for _, codes, _ in self.batches]
+        self.codes = np.unique(np.concatenate(every)) if every else np.zeros(0, np.uint64)
+        self.counts = np.zeros(len(self.codes), np.int64)   # postings per term, all fields
+        for batch, codes, _ in self.batches:
+            self.counts += np.bincount(np.searchsorted(self.codes, codes), weights=np.diff(batch.starts),
+                                       minlength=len(self.codes)).astype(np.int64)
+
+    def han_characters(self) -> str:
+        """Every Han character of the archive's terms."""
+        from .lunrjson import han_chars
+        han = self.codes[int(np.searchsorted(self.codes, np.uint64(HAN_START))):]
+        first, second = han_chars(han)
+        found = np.unique(np.concatenate([first, second[second > 0]]))
+        return "".join(map(chr, found.tolist()))
+
+    def term_text(self, i: int) -> str:
+        """The i-th term."""
+        return term_texts(self.codes[i:i + 1], self.words).decode()
+
+    def cut(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Find, once for all parts, where each part's terms are in each batch (see gather)."""
+        firsts = self.codes[[start for start, _ in ranges]] if ranges else np.zeros(0, np.uint64)
+        self.bounds = []
+        for _, codes, han in self.batches:
+            # per block: the index of each part's first term (and the block's end after them)
+            self.bounds.append([np.append(lo + np.searchsorted(codes[lo:hi], firsts), hi).tolist()
+                                for lo, hi in ((0, han), (han, len(codes)))])
+        self.part_of = {start: i for i, (start, _) in enumerate(ranges)}
+
+    def gather(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The postings of terms start..end-1 (a range `cut` was given) as (term number from 0,
+        field, document, tf), sorted by field, term, document."""
+        wanted = self.codes[start:end]
+        part = self.part_of[start]
+        terms, fields, docs, tfs = [], [], [], []
+        for (batch, codes, _), blocks in zip(self.batches, self.bounds):
+            for bounds in blocks:     # the Han block, the word block
+                lo, hi = bounds[part], bounds[part + 1]
+                if lo == hi:
+                    continue
+                # a batch's codes in the range are among the wanted ones (those are all there are)
+                starts = batch.starts[lo:hi + 1]
+                size = starts[1:] - starts[:-1]
+                a, b = int(starts[0]), int(starts[-1])
+                terms.append(np.repeat(np.searchsorted(wanted, codes[lo:hi]), size))
+                fields.append(batch.field[a:b])
+                docs.append(batch.doc[a:b].astype(np.int64) + batch.first)
+                tfs.append(batch.tf[a:b])
+        if not terms:
+            empty = np.zeros(0, np.int64)
+            return empty, empty.astype(np.uint8), empty, empty.astype(np.uint8)
+        term, field, doc, tf = (np.concatenate(x) for x in (terms, fields, docs, tfs))
+        # each batch is sorted by (term, field, document) and batches come in document order:
+        # a stable sort by (field, term) finishes the job (a radix sort on small integers)
+        key = field.astype(np.int64) * (end - start) + term
+        order = np.argsort(key.astype(np.uint16 if len(FIELD_SLOTS) * (end - start) < 1 << 16 else np.uint32),
+                           kind="stable")
+        return term[order], field[order], doc[order], tf[order]
+
+
+def _term_hash(codes: np.ndarray) -> np.ndarray:
+    """A cheap, fixed hash of term codes (the high bits of a multiplicative hash)."""
+    return (codes * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(56)
+
+
+def cut_parts(postings: Postings) -> list[tuple[int, int]]:
+    """Consecutive term ranges [start, end), one per part (see the module docstring)."""
+    n = len(postings.codes)
+    if n == 0:
+        return []
+    words = postings.codes < np.uint64(HAN_START)
+    # estimated bytes: the term and a space, about 1.5 bytes per posting (gap and tf digits)
+    size = np.where(words, 8, 7) + (postings.counts * 3) // 2
+    total = np.concatenate([[0], np.cumsum(size)])
+    ends_here = np.flatnonzero(_term_hash(postings.codes) % np.uint64(CUT_ONE_IN) == 0) + 1
+    big = np.flatnonzero(size >= PART_MAX)
+    candidates = np.unique(np.concatenate([ends_here, big, big + 1, [n]]))
+    candidates = candidates[(candidates > 0) & (candidates <= n)]
+    big_start = set(big.tolist())
+    cuts, last = [0], 0
+    for end in candidates.tolist():
+        while total[end] - total[last] > PART_MAX and end - last > 1:
+            # too big before the next candidate: cut where PART_MAX is reached
+            at = int(np.searchsorted(total, total[last] + PART_MAX, side="right")) - 1
+            at = min(max(at, last + 1), end - 1)
+            cuts.append(at)
+            last = at
+        if end == n or end - 1 in big_start or end in big_start or total[end] - total[last] >= PART_MIN:
+            if end > last:
+                cuts.append(end)
+                last = end
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def part_json(postings: Postings, start: int, end: int, field_names: Sequence[str]) -> bytes:
+    """One part in lunrjson's compact form: terms start..end-1 and their postings."""
+    term, field, doc, tf = postings.gather(start, end)
+    bounds = np.searchsorted(field, np.arange(len(field_names) + 1))
+    per_field = [(term[a:b], doc[a:b], tf[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    return compact_index(field_names, term_texts(postings.codes[start:end], postings.words), end - start, per_field)
