@@ -47,6 +47,10 @@ class Strings:
         except KeyError:
             raise AttributeError(f"no wording '{key}' in {STRINGS_FILE}") from None
 
+    def table(self) -> dict[str, str]:
+        """Every entry, for a script that words a page itself (the search page's)."""
+        return dict(self._table)
+
     def fill(self, key: str, **values: object) -> str:
         """The entry `key` with its {placeholders} filled in."""
         try:

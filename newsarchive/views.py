@@ -904,7 +904,8 @@ class Views:
         the search files, which know the archive's taxonomies."""
         meta = self._meta(output, self.ui.search, self.ui.search_description, "search",
                           (Link(self.ui.search, ""),), nav_is_index=True)
-        return self._base(output, meta)
+        # the whole table: search.js words its results, pages and messages with it
+        return self._base(output, meta, wording=script_json(self.ui.table()))
 
     def not_found(self, output: Output) -> dict[str, Any]:
         """The not-found page; it is served at any depth, so its links are absolute."""

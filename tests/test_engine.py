@@ -358,3 +358,29 @@ def test_a_bad_taxonomy_is_an_error_with_its_line(tmp_path, entry, message):
     line = engine.count("\n") + 2
     assert str(caught.value).startswith(f"{data / 'taxonomies.toml'}:{line}: taxonomy 5: ")
     assert message in str(caught.value)
+def test_templates_and_views_hold_no_wording_of_their_own():
+    """Every reader-facing text of the default theme is in strings.toml: no Han character in a
+    template (comments aside), in the search page's script, or in a string literal of the site
+    code but the GB/T 7714 '等' and messages to editors."""
+    import ast
+    import re
+    han = re.compile(r"[\u4e00-\u9fff]")
+    templates = Theme.of().template_dirs[0]
+    for path in templates.iterdir():
+        text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        assert not han.search(text), f"{path.name}: {han.search(text).group()!r}"
+    script = (Theme.of().folders[0] / "static" / "search.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    assert not han.search(code), f"search.js: {han.search(code).group()!r}"
+    for module in ("views.py", "model.py"):
+        tree = ast.parse((REPO / "newsarchive" / module).read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        # messages to editors (ArchiveError) speak of 版次 and 版名: they are not the site's wording
+        messages = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "ArchiveError" for inner in ast.walk(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | messages:
+                found = set(han.findall(node.value)) - {"等"}
+                assert not found, f"{module}:{node.lineno}: {node.value!r}"

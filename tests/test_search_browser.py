@@ -314,7 +314,9 @@ def test_filters_by_year_and_by_each_facet(made_up_page):
     made_up_page.act(lambda: page.select_option("#search-year", ""))
     # the filter facets come from the catalog: one select each, labelled by the facet
     labels = page.eval_on_selector_all("#search-filters label", "ls => ls.map(l => l.textContent.split('全部')[0])")
-    assert labels == ["地区", "标签"]
+    from newsarchive.vocab import Vocabulary
+    assert labels == [t.name for t in Vocabulary.read().taxonomies if t.filter]    # in the data's order
+    assert set(labels) == {"地区", "标签"}
     made_up_page.act(lambda: page.select_option("#search-filter-districts", "朝阳区"))
     assert made_up_page.params()["districts"] == "朝阳区"
     assert set(made_up_page.result_paths()) == {u for u in every if "朝阳区" in _made_up(u).names["districts"]}
@@ -550,3 +552,35 @@ def test_file_url_explains_that_search_needs_a_server(browser, real_site):
     page.wait_for_selector("body[data-search-state=done]", state="attached", timeout=10000)
     assert "服务器" in page.text_content("#search-status")
     page.close()
+
+
+def test_the_page_and_its_script_speak_the_archives_wording(browser, tmp_path):
+    """An archive's theme/strings.toml rewords the search page, its script's messages included."""
+    from newsarchive.builder import build_site
+    from newsarchive.config import load_config
+    from newsarchive.theme import Theme
+    overrides = tmp_path / "theme"
+    overrides.mkdir()
+    (overrides / "strings.toml").write_text(
+        'search = "Search"\nsearch_total = "{count} results."\nsearch_all = "All {label}"\n'
+        'search_sort_newest = "Newest first"\nfull_date = "{day}/{month}/{year}"\n', encoding="utf-8")
+    www = tmp_path / "www"
+    content = tmp_path / "content"
+    write_made_up_content(content)
+    report = build_site(content, www / SUBPATH.strip("/"), load_config(ROOT / "site.toml"), jobs=1,
+                        theme=Theme.select(None, tmp_path, overrides))
+    assert report.ok, [str(e) for e in report.errors]
+    server, base = _serve(www)
+    try:
+        page = SearchPage(browser, base)
+        page.open("工会")
+        assert page.page.inner_text("h1") == "Search"
+        assert " results." in page.status() and "条结果" not in page.status(), page.status()
+        assert page.page.inner_text("#search-sort option[value=newest]") == "Newest first"
+        assert page.page.inner_text("#search-filters select option[value='']").startswith("All ")
+        meta = page.page.inner_text("#search-results .search-result-meta")
+        assert "/20" in meta and "年" not in meta, meta
+        assert page.errors == []
+        page.context.close()
+    finally:
+        server.shutdown()

@@ -795,10 +795,21 @@
     if (at < text.length) { parent.appendChild(doc.createTextNode(text.slice(at))); }
   }
 
-  /** 2024-11-20 as 2024年11月20日. */
+  // The page's wording: the theme's strings.toml, which the page carries as JSON (#search-wording),
+  // so that an archive rewords or translates its search page with the rest of its site.
+  var W = {};
+
+  /** The wording entry `key` with its {placeholders} filled from `values`. */
+  function fill(key, values) {
+    return String(W[key] || "").replace(/\{(\w+)\}/g, function (_, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : "";
+    });
+  }
+
+  /** 2024-11-20 as readers write it (the wording's full_date: 2024年11月20日). */
   function displayDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    return m ? m[1] + "年" + Number(m[2]) + "月" + Number(m[3]) + "日" : "";
+    return m ? fill("full_date", { year: m[1], month: Number(m[2]), day: Number(m[3]) }) : "";
   }
 
   /** The element for one result. */
@@ -831,7 +842,7 @@
     if (partial) {
       var badge = doc.createElement("span");
       badge.className = "search-partial";
-      badge.textContent = "部分匹配";
+      badge.textContent = fill("search_partial_badge");
       meta.appendChild(badge);
     }
     [displayDate(row.date), row.page].filter(Boolean).forEach(function (bit) {
@@ -899,6 +910,8 @@
     var filterBox = doc.getElementById("search-filters");
     var pager = doc.getElementById("search-pages");
     if (!form || !input || !list) { return; }
+    var wording = doc.getElementById("search-wording");
+    W = wording ? JSON.parse(wording.textContent) : {};
     var rootPath = body.getAttribute("data-root") || "../";
     var base = rootPath + "search/";
     var archive = null, facetSelects = {}, generation = 0, lastQuery = null, lastResult = null;
@@ -977,7 +990,7 @@
         });
         pager.appendChild(a);
       }
-      if (state.page > 1) { link(state.page - 1, "上一页", "prev"); }
+      if (state.page > 1) { link(state.page - 1, fill("previous_page"), "prev"); }
       var shown = {};
       [1, state.page - 2, state.page - 1, state.page, state.page + 1, state.page + 2, pages].forEach(function (p) {
         if (p >= 1 && p <= pages) { shown[p] = true; }
@@ -992,7 +1005,7 @@
         link(p, String(p));
         last = p;
       });
-      if (state.page < pages) { link(state.page + 1, "下一页", "next"); }
+      if (state.page < pages) { link(state.page + 1, fill("next_page"), "next"); }
     }
 
     function run(state) {
@@ -1002,12 +1015,12 @@
       if (parsed.empty) {
         while (list.firstChild) { list.removeChild(list.firstChild); }
         renderPager(state, 0);
-        say(state.q.trim() ? "没有可检索的字词。" : "");
+        say(state.q.trim() ? fill("search_no_terms") : "");
         setState("done", 0);
         return;
       }
       setState("loading");
-      say("正在检索…");
+      say(fill("search_searching"));
       var searched = lastQuery === state.q ? Promise.resolve(lastResult) : runSearch(archive, parsed);
       searched.then(function (result) {
         if (mine !== generation) { return null; }
@@ -1039,14 +1052,14 @@
               var strictShown = docs.filter(function (d) { return !partialSet[d]; }).length;
               var text;
               if (!docs.length) {
-                text = "没有找到与“" + state.q.trim() + "”匹配的文章。";
+                text = fill("search_none", { query: state.q.trim() });
               } else if (!strictShown) {
-                text = "没有完全匹配的文章，以下 " + docs.length + " 篇为部分匹配。";
+                text = fill("search_partial_only", { count: docs.length });
               } else {
-                text = "共 " + strictShown + " 条结果" +
-                  (docs.length > strictShown ? "，另有 " + (docs.length - strictShown) + " 篇部分匹配" : "") + "。";
+                text = fill(docs.length > strictShown ? "search_total_and_partial" : "search_total",
+                            { count: strictShown, partial: docs.length - strictShown });
               }
-              if (pages > 1) { text += "第 " + page + "/" + pages + " 页。"; }
+              if (pages > 1) { text += fill("search_page_of", { number: page, count: pages }); }
               say(text);
               renderPager({ q: state.q, sort: state.sort, year: state.year, filters: state.filters, page: page }, docs.length);
               body.setAttribute("data-search-strict", String(strictShown));
@@ -1055,7 +1068,7 @@
         });
       }).catch(function (error) {
         if (mine !== generation) { return; }
-        say("无法读取检索索引：" + error.message);
+        say(fill("search_read_failed", { error: error.message }));
         setState("done", 0);
       });
     }
@@ -1065,7 +1078,7 @@
         archive.years.forEach(function (y) {
           var o = doc.createElement("option");
           o.value = y;
-          o.textContent = y + "年";
+          o.textContent = fill("year", { year: y });
           yearSelect.appendChild(o);
         });
       }
@@ -1080,7 +1093,7 @@
         select.id = "search-filter-" + facet.key;
         var all = doc.createElement("option");
         all.value = "";
-        all.textContent = "全部" + facet.label;
+        all.textContent = fill("search_all", { label: facet.label });
         select.appendChild(all);
         facet.names.forEach(function (name) {
           var o = doc.createElement("option");
@@ -1131,7 +1144,7 @@
     });
 
     input.value = current.q;
-    say("正在载入检索索引…");
+    say(fill("search_loading"));
     Promise.all([fetchFile("catalog.json.gz"), fetchFile("fold.json.gz")]).then(function (files) {
       seg.setData(files[1]);
       archive = new Archive(files[0], fetchFile, fetchBody);
@@ -1142,11 +1155,9 @@
       go(state, null);
     }).catch(function (error) {
       setState("done", 0);
-      say(win.location.protocol === "file:"
-        ? "直接打开文件时浏览器不允许读取检索索引，请通过网站服务器访问（例如 python build.py serve）。"
-        : error.code === NO_DECOMPRESSION
-          ? "此浏览器无法解压检索索引（不支持 DecompressionStream），检索不可用。请改用较新版本的浏览器，或按地区、标签浏览。"
-          : "无法载入检索索引：" + error.message);
+      say(win.location.protocol === "file:" ? fill("search_from_disk")
+        : error.code === NO_DECOMPRESSION ? fill("search_no_decompression")
+          : fill("search_load_failed", { error: error.message }));
     });
   }
 
