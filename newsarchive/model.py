@@ -110,10 +110,11 @@ class SiteArticle:
     # Per taxonomy (in SiteModel.taxonomies' order), the article's groups in it as (field, group)
     # pairs in front matter order: the field says the role (记者 …) where the taxonomy has roles.
     terms: tuple[tuple[tuple[int, int], ...], ...]
+    groups: tuple[tuple[int, ...], ...]    # per taxonomy, the groups of `terms`, each once
 
     def groups_in(self, taxonomy: int) -> tuple[int, ...]:
         """The article's groups in a taxonomy, each once."""
-        return tuple(dict.fromkeys(group for _, group in self.terms[taxonomy]))
+        return self.groups[taxonomy]
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,12 +268,14 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     for i, a in enumerate(ordered):
         page = page_index.get(a.page)
         day = issue_date(a, pages[page] if page is not None else None)
+        terms = tuple(tuple((f, entry.by_name[name]) for f, key in enumerate(entry.taxonomy.fields)
+                            for name in a.names_in(key) if name in entry.by_name)
+                      for entry in taxonomies)
         site_articles.append(SiteArticle(
             article=a, index=i, url=Urls.article(a.slug), page=page,
-            edition=edition_index[day] if day else None,
-            terms=tuple(tuple((f, entry.by_name[name]) for f, key in enumerate(entry.taxonomy.fields)
-                              for name in a.names_in(key) if name in entry.by_name)
-                        for entry in taxonomies)))
+            edition=edition_index[day] if day else None, terms=terms,
+            groups=tuple(tuple(dict.fromkeys(g for _, g in pairs)) if len(pairs) > 1 else tuple(g for _, g in pairs)
+                         for pairs in terms)))
     newest = next((a.date for a in ordered if a.date), None)
     return SiteModel(config, urls, site_articles, pages, taxonomies, newest, editions, _years(editions),
                      undated, edition_index, ui)

@@ -13,13 +13,16 @@ an edited article appears on, with no list of that kept by hand.
 from __future__ import annotations
 
 import bisect
+import heapq
 import json
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import date as Date
 from typing import Any, Callable
 
 from markupsafe import Markup
 
+from .content.article import Article
 from .content.markdown import render_body
 from .model import (Edition, Group, NewsPage, Output, SiteArticle, SiteModel, Urls, calendar_weeks,
                     month_id)
@@ -35,7 +38,23 @@ CITED_AUTHORS = 3          # GB/T 7714-2015: at most three names, then 等
 SITEMAP_URLS = 50_000      # the sitemap protocol's limit per file
 
 
-@dataclass(frozen=True, slots=True)
+def view(cls: type) -> type:
+    """A view object: a frozen dataclass whose repr (its share of a page's fingerprint) is made
+    without dataclasses' guard against cycles, which cost more than all the rest of a large
+    build's fingerprints (view objects hold no cycles). A class's own __repr__ is kept."""
+    cls = dataclass(frozen=True, slots=True, repr=False)(cls)
+    if "__repr__" not in cls.__dict__:
+        names = tuple(f.name for f in fields(cls))
+        values = operator.attrgetter(*names)
+        prefix = cls.__name__
+        if len(names) == 1:
+            cls.__repr__ = lambda self: f"{prefix}({values(self)!r},)"
+        else:
+            cls.__repr__ = lambda self: prefix + repr(values(self))
+    return cls
+
+
+@view
 class Link:
     """A labelled link; url is relative to the site root ("" marks the current page)."""
 
@@ -43,7 +62,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Turn:
     """A step to a neighbouring page or issue: what kind of step it is (上一版, 下一期 …),
     where it leads and what is there."""
@@ -53,7 +72,7 @@ class Turn:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class SiteInfo:
     """The site-wide settings templates show."""
 
@@ -65,7 +84,7 @@ class SiteInfo:
     sections: tuple[tuple[str, str, str], ...]   # the menu: (key, label, url) of each index page
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Meta:
     """What base.html needs about the page: title, description, canonical URL, crumbs, nav."""
 
@@ -79,7 +98,7 @@ class Meta:
     og_title: str                 # the page's own title: og:site_name names the site
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@view
 class Teaser:
     """An article as list pages show it: headline, date and page (linked to its edition), and
     a short opening."""
@@ -97,7 +116,7 @@ class Teaser:
         return f"Teaser{self.key}"
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Byline:
     """One role in the byline and the people credited in it."""
 
@@ -105,7 +124,7 @@ class Byline:
     people: tuple[Link, ...]
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@view
 class Body:
     """An article's body, turned into HTML only when its page is written.
 
@@ -113,17 +132,17 @@ class Body:
     paragraphs come from: fingerprinting a page does not render or copy its text.
     """
 
-    paragraphs: tuple[str, ...]
+    article: Article
     digest: str
 
     def __html__(self) -> str:
-        return render_body(self.paragraphs)
+        return render_body(self.article.paragraphs)
 
     def __repr__(self) -> str:
         return f"Body({self.digest!r})"
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class ArticleView:
     """One article page."""
 
@@ -150,7 +169,7 @@ class ArticleView:
     jsonld: Markup
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class PagerLink:
     """One entry of the pagination bar; url "" is the current page, number 0 a gap."""
 
@@ -158,7 +177,7 @@ class PagerLink:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Pager:
     """Pagination of a list."""
 
@@ -169,7 +188,7 @@ class Pager:
     links: tuple[PagerLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class ListingView:
     """One page of a tag's, district's, person's or column's articles."""
 
@@ -181,7 +200,7 @@ class ListingView:
     pager: Pager
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class NewsPageView:
     """One newspaper page with its articles in printed order."""
 
@@ -192,7 +211,7 @@ class NewsPageView:
     next: Turn | None
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Headline:
     """An article as an edition lists it: headline, a helping kicker or subtitle, people."""
 
@@ -203,7 +222,7 @@ class Headline:
     people: str                   # the names credited, as plain text
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class EditionPage:
     """One newspaper page on an edition's page (or the front page)."""
 
@@ -213,7 +232,7 @@ class EditionPage:
     headlines: tuple[Headline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class CalendarDay:
     """One cell of a month calendar: its day (0 outside the month) and its edition's URL ("" for none)."""
 
@@ -221,7 +240,7 @@ class CalendarDay:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class CalendarMonth:
     """One month as a Monday-first calendar."""
 
@@ -232,7 +251,7 @@ class CalendarMonth:
     weeks: tuple[tuple[CalendarDay, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class EditionView:
     """One day's edition."""
 
@@ -249,7 +268,7 @@ class EditionView:
     jsonld: Markup
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class YearEntry:
     """A year (or the undated pages) in the back-issue index and on the front page."""
 
@@ -261,7 +280,7 @@ class YearEntry:
     months: tuple[Link, ...]      # the months with editions, linked to their calendars
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class YearView:
     """One year as twelve month calendars."""
 
@@ -273,7 +292,7 @@ class YearView:
     next: Turn | None
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class UndatedPage:
     """An undated newspaper page in the back-issue index."""
 
@@ -282,7 +301,7 @@ class UndatedPage:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class EditionsView:
     """The back-issue index (往期)."""
 
@@ -291,7 +310,7 @@ class EditionsView:
     undated: tuple[UndatedPage, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Entry:
     """A tag, district or person in an index: name, link, count, and a bar width in percent."""
 
@@ -303,7 +322,7 @@ class Entry:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class LetterGroup:
     """Index entries under one initial letter."""
 
@@ -311,7 +330,7 @@ class LetterGroup:
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class IndexView:
     """The tags, people (A–Z) or districts index."""
 
@@ -321,7 +340,7 @@ class IndexView:
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class FrontBox:
     """A taxonomy on the front page: its name, index page, how it is shown ("map" or
     "popular") and its entries."""
@@ -333,7 +352,7 @@ class FrontBox:
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class FrontView:
     """The front page: the latest edition, its month, the years; districts and tags."""
 
@@ -347,7 +366,7 @@ class FrontView:
     page_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class FeedEntry:
     """One Atom entry."""
 
@@ -360,7 +379,7 @@ class FeedEntry:
     categories: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class Shown:
     """The articles (indices into the model) a page shows, and those whose body it shows."""
 
@@ -368,7 +387,7 @@ class Shown:
     bodies: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@view
 class SitemapEntry:
     """One URL of the sitemap."""
 
@@ -390,6 +409,9 @@ class Views:
         # made once here, before workers fork.
         self.teasers = [self._make_teaser(entry) for entry in model.articles]
         self.ui = model.ui
+        self.styles: dict[str, tuple[int, ...]] = {}      # article display style -> taxonomies
+        for t, holder in enumerate(model.taxonomies):
+            self.styles[holder.taxonomy.article] = (*self.styles.get(holder.taxonomy.article, ()), t)
         self.issue_links = [Link(self.ui.date(e.date), e.url) for e in model.editions]
         self.issue_crumbs = [self._date_crumbs(e) for e in model.editions]
         self._sitemap: list[SitemapEntry] | None = None
@@ -480,7 +502,7 @@ class Views:
 
     def taxonomies_shown_as(self, style: str) -> tuple[int, ...]:
         """The taxonomies an article page shows as `style`: "byline", "rubric", "chips"."""
-        return tuple(t for t, entry in enumerate(self.model.taxonomies) if entry.taxonomy.article == style)
+        return self.styles.get(style, ())
 
     def _chips(self, entry: SiteArticle) -> tuple[Byline, ...]:
         """The article's names in each chips-style taxonomy, linked."""
@@ -513,8 +535,8 @@ class Views:
         for other in shown:
             scores.pop(other, None)
         me = entry.index
-        best = sorted((-score, abs(other - me), other) for other, score in scores.items())[:RELATED]
-        return tuple(self.teaser(other) for _, _, other in best)
+        best = heapq.nsmallest(RELATED, scores, key=lambda other: (-scores[other], abs(other - me), other))
+        return tuple(self.teaser(other) for other in best)
 
     def pager(self, urls: tuple[str, ...], number: int) -> Pager:
         """Pagination for page `number` of the list pages at `urls`."""
@@ -671,7 +693,7 @@ class Views:
             self._bylines(entry), article.source, self._chips(entry), page_link,
             article.position, page_size, previous, following, self.related(entry, neighbours),
             self.citation(entry), self.urls.absolute(entry.url),
-            Body(article.paragraphs, article.content_hash), self.jsonld(entry))
+            Body(article, article.content_hash), self.jsonld(entry))
         description = shorten(article.summary, DESCRIPTION_CHARS)
         meta = self._meta(output, article.title, description, "", (*crumbs, Link(article.title, "")),
                           og_type="article")
