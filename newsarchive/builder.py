@@ -102,6 +102,7 @@ class SiteBuild:
         self.ui: Strings | None = None         # the theme's wording, likewise
         self.report = BuildReport(ok=False)
         self.temporary: list[Path] = []   # directories to remove however the build ends
+        self.written: dict[str, tuple[int, int]] = {}   # pages written: path -> (size, mtime_ns)
         self.site_state = "previous"      # what `out` holds: the "previous" site, a "mixed" one, the "new" one
 
     def run(self) -> BuildReport:
@@ -184,12 +185,15 @@ class SiteBuild:
         new_state.manifest = manifest
         cache.forget_state()   # from here until the new state is saved, the old one is wrong
         if incremental:
-            written = self.stage("swap", self.move_in, target, manifest, previous)
+            moved = self.stage("swap", self.move_in, target, manifest, previous)
             kept = {path: stat for path, stat in state.output_stats.items() if path in manifest}
-            new_state.output_stats = kept | output_stats(self.out, written)
+            new_state.output_stats = kept | output_stats(self.out, (p for p in moved if p not in self.written)) \
+                | self.written
         else:
             self.stage("swap", self.swap_in, target)
-            new_state.output_stats = output_stats(self.out, manifest)
+            # the pages' stats came from the writers (a rename keeps them); the rest are looked up
+            new_state.output_stats = output_stats(self.out, (p for p in manifest if p not in self.written)) \
+                | self.written
         self.site_state = "new"
         self.stage("cache", cache.save, new_state, settled_files(loaded.files), shown)
         self.report.mode = "incremental" if incremental else "full"
@@ -367,14 +371,13 @@ class SiteBuild:
         ranges = [(i, min(i + CHUNK_PAGES, len(outputs))) for i in range(0, len(outputs), CHUNK_PAGES)]
         fingerprints: list[str] = []
         shown: list[Shown] = []
-        written = 0
         with Progress("render", len(outputs), "pages", enabled=self.verbose) as progress:
             for chunk_fingerprints, chunk_shown, chunk_written in self._map_render(job, ranges):
                 fingerprints += chunk_fingerprints
                 shown += chunk_shown
-                written += chunk_written
+                self.written.update(chunk_written)
                 progress.update(len(fingerprints))
-        self.report.counts["written"] = self.report.counts.get("written", 0) + written
+        self.report.counts["written"] = len(self.written)
         return ({o.path: fp for o, fp in zip(outputs, fingerprints)},
                 {o.path: s for o, s in zip(outputs, shown)})
 
@@ -409,7 +412,8 @@ class SiteBuild:
     def render_extras(self, job: "RenderJob") -> dict[str, str]:
         """The feed, sitemap, robots.txt and 404.html."""
         fingerprints, _, written = job.run(0, len(job.outputs))
-        self.report.counts["written"] = self.report.counts.get("written", 0) + written
+        self.written.update(written)
+        self.report.counts["written"] = len(self.written)
         return {o.path: fp for o, fp in zip(job.outputs, fingerprints)}
 
     def copy_static(self, target: Path, previous: dict[str, str]) -> dict[str, str]:
@@ -506,17 +510,16 @@ class RenderJob:
     target: Path
     previous: dict[str, str]
 
-    def run(self, start: int, end: int) -> tuple[list[str], list[Shown], int]:
-        """The fingerprints of outputs[start:end], the articles each shows, and how many files
-        were written."""
+    def run(self, start: int, end: int) -> tuple[list[str], list[Shown], dict[str, tuple[int, int]]]:
+        """The fingerprints of outputs[start:end], the articles each shows, and the files
+        written, with their (size, mtime_ns)."""
         fingerprints, shown = [], []
-        written = 0
+        written = {}
         for output in self.outputs[start:end]:
             template, context, articles = self.views.context_and_shown(output)
             fp = fingerprint(template, context)
             if self.previous.get(output.path) != fp:
-                write_new(self.target / output.path, self.renderer.render(template, context))
-                written += 1
+                written[output.path] = write_new(self.target / output.path, self.renderer.render(template, context))
             fingerprints.append(fp)
             shown.append(articles)
         return fingerprints, shown, written

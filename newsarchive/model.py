@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 
 from .config import SiteConfig
-from .content.article import Article
+from .content.article import Article, names_getter
 from .content.pages import PAGES_FILE, PageInfo, known_page_info
 from .errors import ArchiveError
 from .strings import Strings
@@ -264,13 +264,14 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     page_index = {p.stem: i for i, p in enumerate(pages)}
     edition_index = {e.date: i for i, e in enumerate(editions)}
     taxonomies = [taxonomy_groups(taxonomy, ordered, vocab, per_page) for taxonomy in vocab.taxonomies]
+    lookups = [(entry.by_name, [names_getter(key) for key in entry.taxonomy.fields]) for entry in taxonomies]
     site_articles = []
     for i, a in enumerate(ordered):
         page = page_index.get(a.page)
         day = issue_date(a, pages[page] if page is not None else None)
-        terms = tuple(tuple((f, entry.by_name[name]) for f, key in enumerate(entry.taxonomy.fields)
-                            for name in a.names_in(key) if name in entry.by_name)
-                      for entry in taxonomies)
+        terms = tuple(tuple((f, by_name[name]) for f, names_of in enumerate(getters) for name in names_of(a)
+                            if name in by_name)
+                      for by_name, getters in lookups)
         site_articles.append(SiteArticle(
             article=a, index=i, url=Urls.article(a.slug), page=page,
             edition=edition_index[day] if day else None, terms=terms,
@@ -430,8 +431,10 @@ def taxonomy_groups(taxonomy: Taxonomy, ordered: list[Article], vocab: Vocabular
     """The groups of one taxonomy: one per name its articles give (or every name of its
     vocabulary, with `list_empty`), each with its articles newest first."""
     members: dict[str, list[int]] = {}
+    getters = [names_getter(key) for key in taxonomy.fields]
     for i, article in enumerate(ordered):
-        for name in dict.fromkeys(name for key in taxonomy.fields for name in article.names_in(key)):
+        names = getters[0](article) if len(getters) == 1 else dict.fromkeys(n for get in getters for n in get(article))
+        for name in names:
             members.setdefault(name, []).append(i)
     fixed = {"districts": [(d.name, d.slug) for d in vocab.districts],
              "tags": [(t.term, t.slug) for t in vocab.tags]}.get(taxonomy.vocabulary)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from dataclasses import dataclass, fields as dataclass_fields
+from typing import Callable
 
 
 KINDS = ("news", "photo")
@@ -49,12 +51,7 @@ class Article:
     def names_in(self, key: str) -> tuple[str, ...]:
         """The names the front matter key `key` gives: a list key's items, a text key's one
         value, nothing when it is not set (see vocab.Taxonomy.fields)."""
-        if key in LIST_KEYS:
-            return getattr(self, key)
-        if key in TEXT_KEYS:
-            value = getattr(self, key)
-            return (value,) if value else ()
-        return dict(self.terms).get(key, ())
+        return names_getter(key)(self)
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -62,6 +59,17 @@ class Article:
         return tuple(dict.fromkeys((*self.reporters, *self.correspondents, *self.photographers)))
 
 
+
+
+def names_getter(key: str) -> Callable[[Article], tuple[str, ...]]:
+    """A function giving the names an article's front matter key `key` gives (see
+    Article.names_in): made once per key, used for every article."""
+    if key in LIST_KEYS:
+        return operator.attrgetter(key)
+    if key in TEXT_KEYS:
+        text = operator.attrgetter(key)
+        return lambda article: (value,) if (value := text(article)) else ()
+    return lambda article: next((names for k, names in article.terms if k == key), ())
 
 
 # Every field of an article but its body and the hash of its file: all that pages other than
