@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from newsarchive.archive import DataFiles
 from newsarchive.builder import build_site
@@ -327,6 +328,11 @@ def test_a_taxonomy_declared_in_data_gets_pages_a_menu_entry_and_chips(tmp_path)
     article = (out / "articles" / "chao-yang-qu-ju-ban-chan-ye-gong-ren" / "index.html").read_text(encoding="utf-8")
     assert '<span>机构</span> <a href="../../organisations/bei-jing-shi-zong-gong-hui/index.html"' in article
     assert 'href="../organisations/index.html">机构</a>' in (out / "tags" / "index.html").read_text(encoding="utf-8")
+    import gzip
+    catalog = json.loads(gzip.decompress((out / "search" / "catalog.json.gz").read_bytes()))
+    [facet] = [f for f in catalog["facets"] if f["key"] == "organisations"]
+    assert facet["label"] == "机构" and facet["filter"] is True
+    assert set(facet["names"]) == {"北京市总工会", "朝阳区总工会"}
     # the engine's own data is untouched: without the archive's file there is no such taxonomy
     plain = tmp_path / "plain"
     report = build(copy_fixture_content(tmp_path / "content2"), plain)
@@ -384,3 +390,60 @@ def test_templates_and_views_hold_no_wording_of_their_own():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | messages:
                 found = set(han.findall(node.value)) - {"等"}
                 assert not found, f"{module}:{node.lineno}: {node.value!r}"
+
+
+# --- an archive of another paper ---------------------------------------------------------------
+
+PAGE_OF_ANOTHER_PAPER = """
+
+书香职工家园读书栏目
+
+滨河区职工读书会迎来新成员
+
+本报讯（记者 王小明 通讯员 李清）近日，滨河区总工会在区职工之家举办职工读书会，四十余名一线职工围绕新书分享了读书心得。
+
+活动现场，职工们轮流朗读自己喜爱的段落。区总工会有关负责人表示，今后将每月举办一次读书会，并为基层工会配送图书。
+
+"""
+
+
+def test_an_archive_of_its_own_builds_with_its_data_and_theme(tmp_path):
+    """`newsarchive new`, then the archive's own districts, tags, paper profile and a theme
+    override, through the real command line: ingest and build use them; the engine's files
+    stay as they were."""
+    engine_data = {p.name: p.read_bytes() for p in (REPO / "newsarchive" / "data").iterdir() if p.is_file()}
+    archive = tmp_path / "binhe"
+
+    def newsarchive(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    assert newsarchive("new", str(archive), "--title", "滨河工人报").returncode == 0
+    (archive / "data" / "districts.toml").write_text(
+        '[[district]]\nname = "滨河区"\nslug = "binhe"\nshort = "滨河"\n', encoding="utf-8")
+    (archive / "data" / "tags.toml").write_text(
+        '[[tag]]\nterm = "职工读书会"\nslug = "zhi-gong-du-shu-hui"\naliases = ["读书会"]\n', encoding="utf-8")
+    (archive / "data" / "profile.toml").write_text('[rubrics]\nnames = ["书香职工家园读书栏目"]\n', encoding="utf-8")
+    (archive / "seeds" / "2024-05-06_02.txt").write_text(PAGE_OF_ANOTHER_PAPER, encoding="utf-8")
+    run = newsarchive("-C", str(archive))          # Beijing's township register does not fit
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "beijing_townships.tsv: the township register names 16 district(s)" in run.stderr
+    (archive / "data" / "beijing_townships.tsv").write_text("code\tname\tdistrict\n", encoding="utf-8")
+    footer = (Theme.of().template_dirs[0] / "_footer.html").read_text(encoding="utf-8")
+    (archive / "theme" / "templates").mkdir(parents=True)
+    (archive / "theme" / "templates" / "_footer.html").write_text(footer + "<p>滨河工人报社</p>\n", encoding="utf-8")
+    (archive / "seeds" / "2024-05-06_02.txt").write_text(PAGE_OF_ANOTHER_PAPER, encoding="utf-8")
+
+    run = newsarchive("-C", str(archive))
+    assert run.returncode == 0, run.stdout + run.stderr
+    [article] = list((archive / "content").glob("*.md"))
+    front = yaml.safe_load(article.read_text(encoding="utf-8").split("---\n")[1])
+    assert front["districts"] == ["滨河区"] and front["tags"] == ["职工读书会"]
+    assert front["rubric"] == "书香职工家园读书栏目" and front["title"] == "滨河区职工读书会迎来新成员"
+    assert str(front["date"]) == "2024-05-06" and front["reporters"] == ["王小明"]
+    site = archive / "site"
+    assert article.stem in (site / "districts" / "binhe" / "index.html").read_text(encoding="utf-8")
+    assert article.stem in (site / "tags" / "zhi-gong-du-shu-hui" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "districts" / "chaoyang").exists()
+    assert "滨河工人报社" in (site / "index.html").read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in (REPO / "newsarchive" / "data").iterdir() if p.is_file()} == engine_data

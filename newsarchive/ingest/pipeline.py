@@ -112,6 +112,15 @@ def read_rules(data: DataFiles | None = None) -> tuple[PageRules, Classifiers, s
     data = data or DataFiles()
     vocab = Vocabulary.read(data)
     townships = load_townships(data.path(TOWNSHIPS_FILE))
+    unknown = sorted({district for _, district in townships} - set(vocab.district_by_name))
+    if unknown:
+        # an archive with districts of its own and the engine's (Beijing) township register
+        raise ArchiveError(f"the township register names {len(unknown)} district(s) that "
+                           f"{data.path('districts.toml')} does not have, such as {excerpt(unknown[0])}",
+                           data.path(TOWNSHIPS_FILE),
+                           hint=f"give the archive a register of its own in data/{TOWNSHIPS_FILE} "
+                                "(a file holding only its header line 'code<TAB>name<TAB>district' "
+                                "when there is none), or add the districts")
     profile = load_profile(data)
     # the vocabulary's districts and tags (what the matchers use), not its taxonomies
     digest = hashlib.sha256(repr((INGEST_VERSION, vocab.districts, vocab.tags, townships, profile.key()))
