@@ -29,6 +29,7 @@ from .content.load import CachedFile, ContentLoad, load_content, scan_content
 from .errors import ArchiveError
 from .files import (JINJA_TEMPORARY, WRITER_TEMPORARY, exchange, make_temp_dir, process_alive,
                     remove_stale_temporaries, temp_dir_pattern, write_new)
+from .heap import long_run, settle
 from .model import Output, SiteModel, build_model, check_output_paths, check_unique_slugs
 from .progress import Progress
 from .render import TEASER_TEMPLATE, Renderer, fingerprint
@@ -113,7 +114,8 @@ class SiteBuild:
         folders go however the build ends."""
         started = time.perf_counter()
         try:
-            self._build()
+            with long_run():
+                self._build()
             self.report.ok = True
         except ArchiveError as exc:
             self.report.errors.append(exc)
@@ -171,6 +173,7 @@ class SiteBuild:
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
+        settle()   # the model and views, before render and search workers are forked
         manifest, shown = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:
             manifest = {o.path: previous.get(o.path, "") for o in outputs} | manifest
@@ -614,15 +617,17 @@ def search_docs(model: SiteModel, vocab: Vocabulary) -> tuple[list[SearchDoc], l
                     aliases.get(holder.taxonomy.vocabulary, {}), filter=holder.taxonomy.filter)
               for holder in (model.taxonomies[t] for t in searched)]
     count = len(model.articles)
+    # (taxonomy number, its key, the names of its groups): looked up 100,000+ times
+    names_of = [(t, model.taxonomies[t].taxonomy.key, [g.name for g in model.taxonomies[t].groups]) for t in searched]
     docs = []
     for entry in model.articles:
         article = entry.article
         page_label = model.pages[entry.page].label if entry.page is not None else ""
+        groups = entry.groups
         docs.append(SearchDoc(
             ref=article.slug, url=entry.url, title=article.title, kicker=article.kicker,
             subtitle=article.subtitle, body=article.body,
-            names={model.taxonomies[t].taxonomy.key: tuple(model.taxonomies[t].groups[g].name
-                                                          for g in entry.groups_in(t)) for t in searched},
+            names={key: tuple([names[g] for g in groups[t]]) if groups[t] else () for t, key, names in names_of},
             date=article.date, page=article.page, page_label=page_label,
             position=article.position, content_hash=article.content_hash,
             order=count - 1 - entry.index))

@@ -264,22 +264,35 @@ def build_model(articles: list[Article], config: SiteConfig, vocab: Vocabulary,
     page_index = {p.stem: i for i, p in enumerate(pages)}
     edition_index = {e.date: i for i, e in enumerate(editions)}
     taxonomies = [taxonomy_groups(taxonomy, ordered, vocab, per_page) for taxonomy in vocab.taxonomies]
-    lookups = [(entry.by_name, [names_getter(key) for key in entry.taxonomy.fields]) for entry in taxonomies]
+    # taxonomy by taxonomy (most articles have no names in most of them): the per-article
+    # tuples of the articles' terms and groups, transposed below
+    terms_by = [_article_terms(entry, ordered) for entry in taxonomies]
+    terms_of = list(zip(*terms_by)) if terms_by else [()] * len(ordered)
     site_articles = []
     for i, a in enumerate(ordered):
         page = page_index.get(a.page)
         day = issue_date(a, pages[page] if page is not None else None)
-        terms = tuple(tuple((f, by_name[name]) for f, names_of in enumerate(getters) for name in names_of(a)
-                            if name in by_name)
-                      for by_name, getters in lookups)
+        terms = terms_of[i]
         site_articles.append(SiteArticle(
             article=a, index=i, url=Urls.article(a.slug), page=page,
             edition=edition_index[day] if day else None, terms=terms,
-            groups=tuple(tuple(dict.fromkeys(g for _, g in pairs)) if len(pairs) > 1 else tuple(g for _, g in pairs)
-                         for pairs in terms)))
+            groups=tuple(tuple(dict.fromkeys(g for _, g in pairs)) if len(pairs) > 1 else
+                         ((pairs[0][1],) if pairs else ()) for pairs in terms)))
     newest = next((a.date for a in ordered if a.date), None)
     return SiteModel(config, urls, site_articles, pages, taxonomies, newest, editions, _years(editions),
                      undated, edition_index, ui)
+
+
+def _article_terms(entry: "TaxonomyGroups", ordered: list[Article]) -> list[tuple[tuple[int, int], ...]]:
+    """Each article's (field, group) pairs in one taxonomy, in front matter order."""
+    by_name = entry.by_name
+    getters = [names_getter(key) for key in entry.taxonomy.fields]
+    if len(getters) == 1:
+        get = getters[0]
+        return [tuple((0, by_name[name]) for name in names if name in by_name) if (names := get(a)) else ()
+                for a in ordered]
+    return [tuple((f, by_name[name]) for f, get in enumerate(getters) for name in get(a) if name in by_name)
+            for a in ordered]
 
 
 def issue_date(article: Article, page: "NewsPage | None") -> str | None:

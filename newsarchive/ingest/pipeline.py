@@ -15,6 +15,7 @@ from ..content.frontmatter import load_yaml, split_front_matter
 from ..content.parse import PAGE_RE
 from ..errors import ArchiveError, excerpt
 from ..files import WRITER_TEMPORARY, remove_stale_temporaries, write_atomic
+from ..heap import long_run
 from ..progress import Progress
 from ..vocab import Vocabulary
 from .articles import Classifiers, assemble
@@ -148,7 +149,8 @@ def run_ingest(seeds: Path, content: Path, verbose: bool = True, data: DataFiles
     report = IngestReport(reviewed_all=review)
     started = time.perf_counter()
     try:
-        _ingest_all(seeds, content, data, adopt, report, verbose)
+        with long_run():
+            _ingest_all(seeds, content, data, adopt, report, verbose)
     except ArchiveError as exc:
         report.errors.append(str(exc))
     except OSError as exc:
