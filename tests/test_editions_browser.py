@@ -14,21 +14,9 @@ import pytest
 
 from editions_support import write_dated_archive
 from site_support import SubpathServer, build
-from test_site_browser import ARGS, CHROMIUM, VIEWPORTS, require_chromium
+from test_site_browser import VIEWPORTS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

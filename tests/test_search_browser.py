@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import subprocess
 import sys
 import threading
@@ -26,14 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from search_support import (HOSTILE_TITLE, ROOT, content_docs, expected_docs, in_ci, made_up_by_slug, made_up_docs,
+from search_support import (HOSTILE_TITLE, ROOT, content_docs, expected_docs, made_up_by_slug, made_up_docs,
                             write_made_up_content)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SUBPATH = "/sub/archive/"
 BRIEF_QUERIES = ["工匠学院", "孟大鹏", "陈曦", "朝阳", "chaoyang", "gongjiang", "gjxy", "暖", "SMC",
                  "2024年", "“产改”", "工匠:学院", "工會", "没有这样的文章xyz"]
@@ -74,20 +70,6 @@ def _build(content: Path, site: Path) -> None:
     proc = subprocess.run([sys.executable, "build.py", "-q", "build", "--content", str(content), "--out", str(site)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium via Playwright; fails under CI, skips locally, when it is missing."""
-    if not os.access(CHROMIUM, os.X_OK):
-        if in_ci():
-            pytest.fail(f"{CHROMIUM} is missing - CI must install Debian chromium")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

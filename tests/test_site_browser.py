@@ -5,16 +5,10 @@ Needs Debian's /usr/bin/chromium. Without it these tests skip locally but fail w
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from site_support import FIXTURE_CONTENT, SubpathServer, build
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = ["index.html", "articles/xss-test-article/index.html",
          "articles/chao-yang-qu-ju-ban-chan-ye-gong-ren/index.html",
          "tags/zhi-gong-wen-hua/index.html", "districts/chaoyang/index.html",
@@ -23,27 +17,6 @@ PAGES = ["index.html", "articles/xss-test-article/index.html",
 VIEWPORTS = [(360, 740), (1280, 800)]
 
 pytestmark = pytest.mark.browser
-
-
-def require_chromium() -> None:
-    """Fail under CI, skip elsewhere, when the browser is missing."""
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium)")
-    pytest.skip(f"{CHROMIUM} is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
