@@ -12,7 +12,7 @@ from newsarchive.bench import generate
 from newsarchive.ingest.pipeline import run_ingest
 from newsarchive.text.segment import query_parts
 from search_support import ROOT, content_docs, doc_pinyin, doc_tokens, fixture_facets
-from test_search_browser import SUBPATH, SearchPage, _serve, browser  # noqa: F401 - the browser fixture
+from test_search_browser import SUBPATH, SearchPage, _serve
 
 pytestmark = pytest.mark.browser
 
