@@ -174,6 +174,24 @@ def test_the_archives_data_files_replace_the_engines_of_the_same_name(tmp_path):
     assert len(Vocabulary.read().tags) > 1     # the engine's own list is untouched
 
 
+# --- the garbage collector ----------------------------------------------------------------------
+
+def test_a_build_and_an_ingest_leave_the_garbage_collector_as_they_found_it(tmp_path, seeds_copy):
+    """heap.long_run raises a threshold and the build freezes its model for its workers: a
+    program that calls build_site or run_ingest gets its collector back unchanged."""
+    import gc
+
+    from newsarchive.ingest.pipeline import run_ingest
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    report = run_ingest(seeds_copy, tmp_path / "content", verbose=False)
+    assert not report.errors
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert build(tmp_path / "content", tmp_path / "site").ok
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 # --- code stamps -------------------------------------------------------------------------------
 
 def test_any_change_to_the_engines_code_invalidates_the_build_cache(tmp_path):

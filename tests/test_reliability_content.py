@@ -17,19 +17,8 @@ from newsarchive import views
 from newsarchive.content.parse import parse_article
 from newsarchive.vocab import Vocabulary
 from site_support import FIXTURE_CONFIG, FIXTURE_CONTENT, REPO, build, copy_fixture_content, tree_bytes
+from test_site_errors import GOOD
 
-GOOD = """---
-title: 测试文章
-kind: news
-reporters: [刘欣欣]
-districts: [朝阳区]
-tags: [送温暖]
-page: 009_test
-position: 1
-slug: ce-shi-wen-zhang
----
-正文第一段。
-"""
 #   line:  2 title, 3 kind, 4 reporters, 5 districts, 6 tags, 7 page, 8 position, 9 slug, 11 body
 
 
