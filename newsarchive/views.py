@@ -13,7 +13,6 @@ an edited article appears on, with no list of that kept by hand.
 from __future__ import annotations
 
 import bisect
-import heapq
 import json
 import operator
 from dataclasses import dataclass, fields
@@ -412,6 +411,12 @@ class Views:
         self.styles: dict[str, tuple[int, ...]] = {}      # article display style -> taxonomies
         for t, holder in enumerate(model.taxonomies):
             self.styles[holder.taxonomy.article] = (*self.styles.get(holder.taxonomy.article, ()), t)
+        # per taxonomy, a link to each of its groups (chips, bylines and rubrics show them on every
+        # article page) and the schema.org property its names fill, made once
+        self.group_links = [tuple(Link(group.name, group.urls[0]) for group in holder.groups)
+                            for holder in model.taxonomies]
+        self.schema_taxonomies = [(schema, kind, t) for schema, kind in SCHEMA_TYPES.items()
+                                  for t, holder in enumerate(model.taxonomies) if holder.taxonomy.schema == schema]
         self.issue_links = [Link(self.ui.date(e.date), e.url) for e in model.editions]
         self.issue_crumbs = [self._date_crumbs(e) for e in model.editions]
         self._sitemap: list[SitemapEntry] | None = None
@@ -508,8 +513,8 @@ class Views:
         """The article's names in each chips-style taxonomy, linked."""
         chips = []
         for t in self.taxonomies_shown_as("chips"):
-            groups = self.model.taxonomies[t].groups
-            links = tuple(Link(groups[g].name, groups[g].urls[0]) for g in entry.groups_in(t))
+            group_links = self.group_links[t]
+            links = tuple([group_links[g] for g in entry.groups_in(t)])
             if links:
                 chips.append(Byline(self.model.taxonomies[t].taxonomy.name, links))
         return tuple(chips)
@@ -518,10 +523,10 @@ class Views:
         """The byline, role by role (记者, 通讯员, 摄影 …: the taxonomy's roles), each person linked."""
         roles: dict[str, list[Link]] = {}
         for t in self.taxonomies_shown_as("byline"):
-            taxonomy, groups = self.model.taxonomies[t].taxonomy, self.model.taxonomies[t].groups
+            taxonomy, group_links = self.model.taxonomies[t].taxonomy, self.group_links[t]
             for field, g in entry.terms[t]:
                 role = taxonomy.roles[field] if taxonomy.roles else taxonomy.name
-                roles.setdefault(role, []).append(Link(groups[g].name, groups[g].urls[0]))
+                roles.setdefault(role, []).append(group_links[g])
         return tuple(Byline(role, tuple(people)) for role, people in roles.items())
 
     def related(self, entry: SiteArticle, shown: tuple[int, ...] = ()) -> tuple[Teaser, ...]:
@@ -535,8 +540,9 @@ class Views:
         for other in shown:
             scores.pop(other, None)
         me = entry.index
-        best = heapq.nsmallest(RELATED, scores, key=lambda other: (-scores[other], abs(other - me), other))
-        return tuple(self.teaser(other) for other in best)
+        # a sort of plain tuples: quicker than heapq.nsmallest with a key for a few dozen candidates
+        best = sorted([(-score, abs(other - me), other) for other, score in scores.items()])[:RELATED]
+        return tuple([self.teaser(other) for _, _, other in best])
 
     def pager(self, urls: tuple[str, ...], number: int) -> Pager:
         """Pagination for page `number` of the list pages at `urls`."""
@@ -568,13 +574,11 @@ class Views:
         page = self._cited_page(entry)
         if page is not None and page.number is not None:
             data["printPage"] = str(page.number)
-        for schema, kind in SCHEMA_TYPES.items():
-            for t, holder in enumerate(self.model.taxonomies):
-                if holder.taxonomy.schema == schema:
-                    data.setdefault(schema, []).extend({"@type": kind, "name": holder.groups[g].name}
-                                                       for g in entry.groups_in(t))
-            if not data.get(schema, True):
-                del data[schema]
+        for schema, kind, t in self.schema_taxonomies:
+            links = self.group_links[t]
+            named = [{"@type": kind, "name": links[g].label} for g in entry.groups_in(t)]
+            if named:
+                data.setdefault(schema, []).extend(named)
         if article.source:
             data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
         return script_json(data)
@@ -684,8 +688,8 @@ class Views:
             crumbs = self._page_crumbs(page)
         elif edition is not None:
             crumbs = self.issue_crumbs[entry.edition]
-        rubric = next((Link(self.model.taxonomies[t].groups[g].name, self.model.taxonomies[t].groups[g].urls[0])
-                       for t in self.taxonomies_shown_as("rubric") for g in entry.groups_in(t)), None)
+        rubric = next((self.group_links[t][g] for t in self.taxonomies_shown_as("rubric") for g in entry.groups_in(t)),
+                      None)
         iso = edition.date if edition else ""
         view = ArticleView(
             article.title, article.kicker, article.subtitle, article.kind, rubric, article.section,
