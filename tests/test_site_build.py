@@ -12,8 +12,11 @@ from pathlib import Path
 import html5lib
 import pytest
 import yaml
+from markupsafe import Markup, escape
 
 from newsarchive import builder
+from newsarchive.render import Renderer, html_text
+from newsarchive.theme import Theme
 from site_support import (FIXTURE_CONTENT, REPO, SubpathServer, build, local_path, page_links,
                           resolve_internal, tree_bytes)
 
@@ -351,3 +354,30 @@ def test_the_real_seed_archive_builds_with_every_link_resolving(tmp_path):
                 assert link[1:] in ids, f"{page}: {link}"
                 continue
             assert (page.parent / link.split("#")[0].split("?")[0]).resolve().is_file(), f"{page}: {link}"
+
+
+class _Html:
+    """Something that renders itself as HTML (markupsafe's protocol)."""
+
+    def __html__(self) -> str:
+        return "<b>as it says</b>"
+
+
+class _Text(str):
+    """A str subclass without __html__."""
+
+
+@pytest.mark.parametrize("value", ["plain", "<a href='x'>&\"</a>", "工会<职工>", "", 49, 3.5, None,
+                                   Markup("<i>kept</i>"), _Html(), _Text("<sub>")])
+def test_printed_values_are_escaped_as_markupsafe_escapes_them(value):
+    assert html_text(value) == str(escape(value))
+    assert type(html_text(value)) in (str, Markup)
+
+
+def test_templates_print_through_html_text():
+    """The compiled templates call html_text (a Jinja that stopped calling the code generator's
+    hook would compile them to markupsafe's escape again) and print the same text."""
+    renderer = Renderer(Theme.of())
+    assert "html_text(" in renderer.env.compile("<p>{{ x }}</p>", raw=True)
+    template = renderer.env.from_string("<p>{{ x }}{{ y }}{% set z %}{{ x }}{% endset %}{{ z }}</p>")
+    assert template.render(x="<i>&", y=Markup("<br>")) == "<p>&lt;i&gt;&amp;<br>&lt;i&gt;&amp;</p>"
