@@ -194,6 +194,22 @@ def test_many_parts_are_cut_where_their_terms_say(tmp_path, monkeypatch):
     assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
 
 
+def test_parts_do_not_depend_on_batches_or_groups(tmp_path, monkeypatch):
+    """Many small parts gathered from many batches, a few parts at a time, are the parts one
+    batch gathered in big groups gives (Postings.gather_parts)."""
+    from newsarchive.search import index, postings
+    monkeypatch.setattr(postings, "PART_MIN", 300)
+    monkeypatch.setattr(postings, "PART_MAX", 1200)
+    docs = made_up_docs()
+    one = build_search_index(docs, tmp_path / "one", None, 1, fixture_facets())
+    monkeypatch.setattr(postings, "BATCH_DOCS", 4)
+    monkeypatch.setattr(index, "BATCH_DOCS", 4)
+    monkeypatch.setattr(index, "PART_GROUP", 3)
+    many = build_search_index(docs, tmp_path / "many", None, 2, fixture_facets())
+    assert one.batches == 1 and many.batches >= 5 and many.part_count >= 20
+    assert _files(tmp_path / "one") == _files(tmp_path / "many")
+
+
 def test_files_are_written_and_deterministic_gzip(built):
     out, stats = built
     assert sorted(p.name for p in out.iterdir()) == sorted([CATALOG_NAME, PART_DIR, CHUNK_DIR, FOLD_NAME, PINYIN_NAME])

@@ -66,7 +66,7 @@ from ..text.pinyin import character_readings, pinyin_keys, pinyin_syllables, pre
 from ..text.segment import fold_table
 from . import Facet, SearchDoc
 from .lunrjson import LUNR_JS_VERSION
-from .postings import (BATCH_DOCS, FieldInput, Postings, collect_batch, cut_parts, load_batch, part_json,
+from .postings import (BATCH_DOCS, FieldInput, Postings, collect_batch, cut_parts, load_batch, parts_json,
                        save_batch)
 
 FORMAT_VERSION = 5
@@ -75,6 +75,9 @@ PART_DIR = "terms"
 CHUNK_DIR = "docs"
 FOLD_NAME = "fold.json.gz"
 PINYIN_NAME = "pinyin.json.gz"
+# consecutive parts a worker gathers from the batches together (Postings.gather_parts): at
+# most a million postings or so (PART_MAX bytes of JSON each), some 40 MB while they are sorted
+PART_GROUP = 16
 CHUNK_DOCS = 64              # articles per display chunk (about 6 KB): a page of 10 results fetches <= 10
 # Fields and their boosts (in the scores of the expanded parts): a headline or title-pinyin
 # match weighs four times a body or name match.
@@ -318,23 +321,26 @@ def _build_chunks(docs: Sequence[SearchDoc], numbers: Sequence[int], out_dir: Pa
 
 # --- index parts ---------------------------------------------------------------------------
 
-def _build_parts(postings: Postings, ranges: Sequence[tuple[int, int]], out_dir: Path,
-                 cache: Path | None) -> list[tuple[str, int, bool, str]]:
-    """Write these parts; (file name key, size, reused, cache key) of each."""
-    results = []
-    for start, end in ranges:
-        text = part_json(postings, start, end, FIELD_NAMES)
-        key = hashlib.sha256(code_version().encode() + text).hexdigest()
-        name = key[:16]
-        target = out_dir / PART_DIR / f"{name}.json.gz"
-        size = _from_cache(cache, key, target)
-        if size is None:
-            data = gzip_bytes(text)
-            _store(data, target, cache, key)
-            results.append((name, len(data), False, key))
-        else:
-            results.append((name, size, True, key))
-    return results
+def _build_parts(postings: Postings, groups: Sequence[Sequence[tuple[int, int]]], out_dir: Path,
+                 cache: Path | None) -> list[list[tuple[str, int, bool, str]]]:
+    """Write the parts of these groups (runs of consecutive parts); per group, (file name key,
+    size, reused, cache key) of each part."""
+    out = []
+    for group in groups:
+        results = []
+        for text in parts_json(postings, group, FIELD_NAMES):
+            key = hashlib.sha256(code_version().encode() + text).hexdigest()
+            name = key[:16]
+            target = out_dir / PART_DIR / f"{name}.json.gz"
+            size = _from_cache(cache, key, target)
+            if size is None:
+                data = gzip_bytes(text)
+                _store(data, target, cache, key)
+                results.append((name, len(data), False, key))
+            else:
+                results.append((name, size, True, key))
+        out.append(results)
+    return out
 
 
 # What forked workers work on: set before the pool forks, so inputs are not pickled to them.
@@ -343,7 +349,7 @@ _FORKED: dict = {}
 
 def _forked(task: tuple[str, object]) -> object:
     """Run one task in a forked worker: ("batch", (first, key)), ("chunks", numbers) or
-    ("parts", ranges)."""
+    ("parts", groups of consecutive ranges)."""
     kind, arg = task
     state = _FORKED
     if kind == "batch":
@@ -516,10 +522,11 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         ranges = cut_parts(postings)
         postings.cut(ranges)
         _FORKED["postings"] = postings
-        *part_lists, _ = _run([("parts", r) for r in _spread(ranges, jobs)], jobs)
+        groups = [ranges[i:i + PART_GROUP] for i in range(0, len(ranges), PART_GROUP)]
+        *group_lists, _ = _run([("parts", g) for g in _spread(groups, jobs)], jobs)
     finally:
         _FORKED = {}
-    parts = _unspread(part_lists, len(ranges), jobs)
+    parts = [part for group in _unspread(group_lists, len(groups), jobs) for part in group]
     characters = postings.han_characters()
     tables = {FOLD_NAME: gzip_bytes(_dumps(browser_data(characters))),
               PINYIN_NAME: gzip_bytes(_dumps(readings_data(characters)))}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,32 +189,52 @@ class Postings:
     def gather(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The postings of terms start..end-1 (a range `cut` was given) as (term number from 0,
         field, document, tf), sorted by field, term, document."""
-        wanted = self.codes[start:end]
-        part = self.part_of[start]
+        return next(self.gather_parts([(start, end)]))
+
+    def gather_parts(self, ranges: Sequence[tuple[int, int]]
+                     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """gather of each of these consecutive ranges (given to `cut`, in order), collected from
+        each batch in one go: a slice per batch for the whole run of ranges, not one per range
+        and batch (of those there are parts times batches, some 100,000 at 100,000 articles)."""
+        if not ranges:
+            return
+        first_part, count = self.part_of[ranges[0][0]], len(ranges)
+        low, high = ranges[0][0], ranges[-1][1]
+        if any(self.part_of.get(start) != first_part + i for i, (start, _) in enumerate(ranges)) \
+                or any(ranges[i][1] != ranges[i + 1][0] for i in range(count - 1)):
+            raise ValueError("gather_parts: the ranges are not consecutive parts")
+        wanted = self.codes[low:high]
         terms, fields, docs, tfs = [], [], [], []
         for (batch, codes, _), blocks in zip(self.batches, self.bounds):
             for bounds in blocks:     # the Han block, the word block
-                lo, hi = bounds[part], bounds[part + 1]
+                lo, hi = bounds[first_part], bounds[first_part + count]
                 if lo == hi:
                     continue
                 # a batch's codes in the range are among the wanted ones (those are all there are)
                 starts = batch.starts[lo:hi + 1]
-                size = starts[1:] - starts[:-1]
                 a, b = int(starts[0]), int(starts[-1])
-                terms.append(np.repeat(np.searchsorted(wanted, codes[lo:hi]), size))
+                terms.append(np.repeat(np.searchsorted(wanted, codes[lo:hi]), starts[1:] - starts[:-1]))
                 fields.append(batch.field[a:b])
                 docs.append(batch.doc[a:b].astype(np.int64) + batch.first)
                 tfs.append(batch.tf[a:b])
-        if not terms:
-            empty = np.zeros(0, np.int64)
-            return empty, empty.astype(np.uint8), empty, empty.astype(np.uint8)
-        term, field, doc, tf = (np.concatenate(x) for x in (terms, fields, docs, tfs))
-        # each batch is sorted by (term, field, document) and batches come in document order:
-        # a stable sort by (field, term) finishes the job (a radix sort on small integers)
-        key = field.astype(np.int64) * (end - start) + term
-        order = np.argsort(key.astype(np.uint16 if len(FIELD_SLOTS) * (end - start) < 1 << 16 else np.uint32),
-                           kind="stable")
-        return term[order], field[order], doc[order], tf[order]
+        if terms:
+            term, field, doc, tf = (np.concatenate(x) for x in (terms, fields, docs, tfs))
+        else:
+            term = doc = np.zeros(0, np.int64)
+            field = tf = np.zeros(0, np.uint8)
+        # the postings by part, each batch's in its order (a stable radix sort on small integers)
+        offsets = np.array([start - low for start, _ in ranges] + [high - low], np.int64)
+        part = np.searchsorted(offsets, term, side="right") - 1
+        order = np.argsort(part.astype(np.uint16 if count < 1 << 16 else np.uint32), kind="stable")
+        cuts = np.searchsorted(part[order], np.arange(count + 1))
+        for i, (start, end) in enumerate(ranges):
+            mine = order[cuts[i]:cuts[i + 1]]
+            # each batch is sorted by (term, field, document) and batches come in document order:
+            # a stable sort by (field, term) finishes the job
+            key = field[mine].astype(np.int64) * (end - start) + (term[mine] - offsets[i])
+            mine = mine[np.argsort(key.astype(np.uint16 if len(FIELD_SLOTS) * (end - start) < 1 << 16 else np.uint32),
+                                   kind="stable")]
+            yield term[mine] - offsets[i], field[mine], doc[mine], tf[mine]
 
 
 def _term_hash(codes: np.ndarray) -> np.ndarray:
@@ -253,7 +273,15 @@ def cut_parts(postings: Postings) -> list[tuple[int, int]]:
 
 def part_json(postings: Postings, start: int, end: int, field_names: Sequence[str]) -> bytes:
     """One part in lunrjson's compact form: terms start..end-1 and their postings."""
-    term, field, doc, tf = postings.gather(start, end)
-    bounds = np.searchsorted(field, np.arange(len(field_names) + 1))
-    per_field = [(term[a:b], doc[a:b], tf[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-    return compact_index(field_names, term_texts(postings.codes[start:end], postings.words), end - start, per_field)
+    return parts_json(postings, [(start, end)], field_names)[0]
+
+
+def parts_json(postings: Postings, ranges: Sequence[tuple[int, int]], field_names: Sequence[str]) -> list[bytes]:
+    """part_json of each of these consecutive ranges."""
+    out = []
+    for (start, end), (term, field, doc, tf) in zip(ranges, postings.gather_parts(ranges)):
+        bounds = np.searchsorted(field, np.arange(len(field_names) + 1))
+        per_field = [(term[a:b], doc[a:b], tf[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+        out.append(compact_index(field_names, term_texts(postings.codes[start:end], postings.words), end - start,
+                                 per_field))
+    return out
