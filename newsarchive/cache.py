@@ -21,7 +21,7 @@ from .archive import code_stamp
 from .content.load import CachedFile
 from .files import atomic_writer
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 SHOWN_FILE = "shown.pickle"
 
 
