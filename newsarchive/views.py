@@ -424,6 +424,7 @@ class Views:
         self._sitemap: list[SitemapEntry] | None = None
         self._shown: set[int] = set()     # articles the page being made shows (see shows)
         self._bodies: set[int] = set()    # articles whose body it shows
+        self._roles_of: dict[tuple[int, int], str] = {}   # (taxonomy, group) -> _role_counts
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -842,7 +843,15 @@ class Views:
         return self._base(output, meta, listing=view)
 
     def _role_counts(self, t: int, group: int) -> str:
-        """How a person is credited across their articles, e.g. '记者 5 · 摄影 1'."""
+        """How a person is credited across their articles, e.g. '记者 5 · 摄影 1' (made once per
+        person: every page of their list shows it)."""
+        known = self._roles_of.get((t, group))
+        if known is None:
+            known = self._roles_of[(t, group)] = self._count_roles(t, group)
+        return known
+
+    def _count_roles(self, t: int, group: int) -> str:
+        """_role_counts, counted."""
         roles = self.model.taxonomies[t].taxonomy.roles
         counts: dict[str, int] = {}
         for index in self.model.taxonomies[t].groups[group].articles:
