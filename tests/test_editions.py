@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import html5lib
@@ -16,7 +17,7 @@ from editions_support import STEMS, write_dated_archive
 from newsarchive.builder import build_site
 from newsarchive.config import SiteConfig, load_config
 from newsarchive.content.load import load_content
-from newsarchive.content.pages import PageMeta, load_pages_meta, page_meta, stem_meta
+from newsarchive.content.pages import PageMeta, load_pages_meta, page_meta, plain_pages_toml, stem_meta
 from newsarchive.errors import ArchiveError
 from newsarchive.ingest.pipeline import run_ingest
 from newsarchive.model import build_model
@@ -368,3 +369,35 @@ def test_no_page_stem_is_shown_anywhere_in_the_seed_build(tmp_path):
     for path, text in texts.items():
         assert "feed.xml" not in text and "1970" not in text, path
     assert (out / "editions/index.html").is_file() and not any(p.is_dir() for p in (out / "editions").iterdir())
+
+
+PLAIN_TOML = [
+    '["003_31f1b2df397274cc"]\ndate = 2024-11-20\nnumber = 3\nname = "要闻"\n',
+    '# a comment\n\n[p1]\r\ndate=2021-03-12\r\nnumber = +7\r\nissue = 12345\n  [ "p-2" ]  \n  name = ""\n',
+    '[a]\n[b]\nnumber = 0\n',
+    '',
+]
+NOT_PLAIN_TOML = [
+    '[a]\nnumber = 1_000\n',                 # an integer with underscores
+    '[a]\nname = "要\\u95fb"\n',              # an escape
+    '[a]\nnumber = 3  # front page\n',       # a comment after the value
+    '[a]\ndate = 2021-03-12T08:00:00\n',     # a date with a time
+    '[a.b]\nnumber = 1\n',                   # a dotted table
+    '[[a]]\nnumber = 1\n',                   # an array of tables
+    'number = 1\n[a]\n',                     # a key outside every table
+    '[a]\nnumber = 1\n[a]\nnumber = 2\n',    # a table twice
+    '[a]\nnumber = 1\nnumber = 2\n',         # a key twice
+    '[a]\nnumber = 012\n',                   # a leading zero (tomllib refuses it)
+    '[a]\ndate = 2021-02-30\n',              # no such day (tomllib refuses it)
+    "[a]\nname = '要闻'\n",                   # a literal string
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TOML)
+def test_plain_pages_toml_reads_as_tomllib_reads(text):
+    assert plain_pages_toml(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN_TOML)
+def test_other_toml_is_left_to_tomllib(text):
+    assert plain_pages_toml(text) is None
