@@ -173,6 +173,8 @@ class SiteBuild:
         self.report.counts.update(considered=len(todo), page_outputs=len(outputs))
         target = self.make_target(incremental)
         views, renderer = Views(model), self.stage("templates", self.load_templates, cache.directory / "templates")
+        if len(todo) >= PARALLEL_MIN_PAGES:
+            views.prepare_teasers()
         settle()   # the model and views, before render and search workers are forked
         manifest, shown = self.stage("render", self.render_pages, RenderJob(views, renderer, todo, target, previous))
         if todo is not outputs:

@@ -406,9 +406,9 @@ class Views:
                          for entry in model.taxonomies if entry.taxonomy.index != "none")
         self.site = SiteInfo(config.title, config.description, config.base_url, config.language,
                              has_feed(model), sections)
-        # An article's teaser shows on several lists, an edition's date on all its articles:
-        # made once here, before workers fork.
-        self.teasers = [self._make_teaser(entry) for entry in model.articles]
+        # An article's teaser shows on several lists: each is made once, when first shown, or
+        # all of them by prepare_teasers before workers fork.
+        self.teasers: list[Teaser | None] = [None] * len(model.articles)
         self.ui = model.ui
         self.styles: dict[str, tuple[int, ...]] = {}      # article display style -> taxonomies
         for t, holder in enumerate(model.taxonomies):
@@ -469,7 +469,16 @@ class Views:
     def teaser(self, index: int) -> Teaser:
         """The list view of the article at `index`."""
         self.shows(index)
-        return self.teasers[index]
+        teaser = self.teasers[index]
+        if teaser is None:
+            teaser = self.teasers[index] = self._make_teaser(self.model.articles[index])
+        return teaser
+
+    def prepare_teasers(self) -> None:
+        """Make every article's teaser now: before render workers fork, so that they share them
+        instead of each making its own (an incremental build that renders a few pages makes
+        only theirs, when they ask)."""
+        self.teasers = [teaser or self._make_teaser(entry) for teaser, entry in zip(self.teasers, self.model.articles)]
 
     def _make_teaser(self, entry: SiteArticle) -> Teaser:
         """The list view of one article."""
