@@ -145,8 +145,11 @@ _RANDOM = r"[a-z0-9_]{8}"   # tempfile's random part
 # atomic_writer's files, of any file the package writes (the old form without a process id only
 # for the kinds of files it wrote, so that nobody's `.notes.20240101.tmp` is ever taken for one)
 WRITER_TEMPORARY = re.compile(rf"\.(?:.+\.(?P<pid>[0-9]+)-{_RANDOM}|.+\.(?:md|json|toml|pickle|gz|meta|deflate)\.{_RANDOM})\.tmp")
-# Jinja's compiled-template files being written (the build cache's templates/ folder)
-JINJA_TEMPORARY = re.compile(rf"__jinja2_[0-9a-f]+\.cache{_RANDOM}\.tmp")
+# Compiled templates in the build cache's templates/ folder are named COMPILED_TEMPLATE % key
+# (render.Renderer); JINJA_TEMPORARY are those being written, and those of Jinja's own name
+# (older builds) being written.
+COMPILED_TEMPLATE = "__newsarchive_html_text_%s.cache"
+JINJA_TEMPORARY = re.compile(rf"(?:__jinja2|__newsarchive_html_text)_[0-9a-f]+\.cache{_RANDOM}\.tmp")
 
 
 def temp_dir_pattern(prefix: str) -> re.Pattern[str]:

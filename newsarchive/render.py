@@ -20,6 +20,7 @@ except ImportError:   # a markupsafe without its C speedups, or one that moved t
 
 from .archive import DEFAULT_THEME
 from .errors import ArchiveError
+from .files import COMPILED_TEMPLATE
 from .strings import Strings
 from .theme import Theme
 
@@ -53,7 +54,7 @@ class OutputCodeGenerator(CodeGenerator):
     stop calling this hook, templates compile as Jinja compiles them: slower, the same pages."""
 
     def visit_Template(self, node: Any, frame: Any = None) -> None:
-        self.writeline("from newsarchive.render import html_text")
+        self.writeline(f"from {__name__} import html_text")
         super().visit_Template(node, frame)
 
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
@@ -108,14 +109,17 @@ class Renderer:
         bytecode = None
         if compiled_dir is not None:
             compiled_dir.mkdir(parents=True, exist_ok=True)
-            # named for this code generator: templates another one compiled are not reused
-            bytecode = FileSystemBytecodeCache(str(compiled_dir), "__newsarchive_html_text_%s.cache")
+            # named for this code generator: what Jinja's own compiled (older builds) is not
+            # reused, and goes
+            for old in compiled_dir.glob("__jinja2_*.cache"):
+                old.unlink(missing_ok=True)
+            bytecode = FileSystemBytecodeCache(str(compiled_dir), COMPILED_TEMPLATE)
         ui = ui or theme.strings()
         # autoescape=True for every template, XML and text included: all article text is untrusted.
-        self.env = ThemeEnvironment(loader=WordedLoader([str(d) for d in self.template_dirs], ui), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True, auto_reload=False, cache_size=-1,
-                               bytecode_cache=bytecode)
+        self.env = ThemeEnvironment(loader=WordedLoader([str(d) for d in self.template_dirs], ui),
+                                    autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                                    lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+                                    cache_size=-1, bytecode_cache=bytecode)
         self.fragments: dict[tuple, Markup] = {}
         self.teaser_items: dict[tuple, str] = {}
         self.env.globals["fragment"] = self.fragment

@@ -72,6 +72,10 @@ def test_a_build_removes_what_killed_builds_left(built, live_pid):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half")
     old(leftovers[-2])
+    templates = public / ".cache" / "site" / "templates"      # compiled templates being written
+    for name in ("__newsarchive_html_text_0a1b2c3d.cacheab_cd_12.tmp", "__jinja2_0a1b2c3d.cacheab_cd_12.tmp"):
+        (templates / name).write_bytes(b"half")
+        leftovers.append(old(templates / name))
     kept = [make_dir(public / f".site.build-{live_pid}-abcd1234"),               # a build running beside
             make_dir(public / ".site.build-a1b2c3d4"),                           # too recent to judge
             make_dir(public / ".site.notes"), make_dir(public / f".other.build-{gone}-abcd1234"),
