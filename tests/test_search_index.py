@@ -210,6 +210,40 @@ def test_parts_do_not_depend_on_batches_or_groups(tmp_path, monkeypatch):
     assert _files(tmp_path / "one") == _files(tmp_path / "many")
 
 
+def test_edits_take_unchanged_parts_from_the_last_build(tmp_path, monkeypatch):
+    """Edit after edit, with the cache: the parts no changed batch touched are the last build's,
+    taken without gathering their postings, and the files are what a build without the cache
+    writes; undoing every edit gives the first build's files back."""
+    from newsarchive.search import index, postings
+    monkeypatch.setattr(postings, "PART_MIN", 300)
+    monkeypatch.setattr(postings, "PART_MAX", 1200)
+    monkeypatch.setattr(postings, "BATCH_DOCS", 4)
+    monkeypatch.setattr(index, "BATCH_DOCS", 4)
+    docs = made_up_docs()
+    cache = tmp_path / "cache"
+    first = build_search_index(docs, tmp_path / "a", cache, 2, fixture_facets())
+    assert first.part_count >= 20 and first.parts_gathered == first.part_count
+    original = _files(tmp_path / "a")
+
+    def edited(i: int, **changes) -> list:
+        return [replace(d, content_hash=f"edited-{i}", **changes) if n == i else d for n, d in enumerate(docs)]
+
+    body = edited(5, body=docs[5].body + "新增一段话，职工之家迎来新变化。")
+    again_said = edited(4, body=docs[4].body + "\n" + docs[4].body[:12])   # more of what it says: tf only
+    title = edited(2, title="北汽集团工会新建职工书屋")
+    names = edited(9, names={**docs[9].names, "tags": ("劳模工匠",)})
+    extra = [replace(docs[-1], ref=f"new-{n}", order=len(docs) + n, url=f"articles/new-{n}/index.html",
+                     content_hash=f"new-{n}", body=f"第{n}篇新稿：工会慰问一线职工。") for n in range(3)]
+    shorter = [replace(d, order=d.order - 1) if d.order > docs[7].order else d for n, d in enumerate(docs) if n != 7]
+    for step, version in enumerate([body, again_said, title, names, docs + extra, shorter, docs]):
+        again = build_search_index(version, tmp_path / "a", cache, 2, fixture_facets())
+        build_search_index(version, tmp_path / f"fresh{step}", None, 1, fixture_facets())
+        assert _files(tmp_path / "a") == _files(tmp_path / f"fresh{step}"), step
+        if step == 0:   # a sentence added to one article: most parts are not gathered again
+            assert again.parts_gathered <= again.part_count // 2, again
+    assert _files(tmp_path / "a") == original
+
+
 def test_files_are_written_and_deterministic_gzip(built):
     out, stats = built
     assert sorted(p.name for p in out.iterdir()) == sorted([CATALOG_NAME, PART_DIR, CHUNK_DIR, FOLD_NAME, PINYIN_NAME])

@@ -39,9 +39,10 @@ by newest or oldest and filtering by year need no data beyond the catalog's.
   retried as the pinyin of its characters).
 
 With a cache_dir, a batch of postings (postings.py) whose articles are unchanged is read from
-the cache instead of being tokenized again, a part whose JSON is unchanged is copied from the
-cache instead of being compressed again, and a chunk whose inputs are unchanged is copied
-without being made.
+the cache instead of being tokenized again; a part whose terms the changed batches did not
+touch is the last build's, copied from the cache without its postings being gathered
+(unchanged_parts); a part whose JSON is unchanged is copied from the cache instead of being
+compressed again; and a chunk whose inputs are unchanged is copied without being made.
 """
 from __future__ import annotations
 
@@ -60,14 +61,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from ..archive import code_stamp
 from ..files import write_atomic, write_new
 from ..text.pinyin import character_readings, pinyin_keys, pinyin_syllables, preload_pinyin
 from ..text.segment import fold_table
 from . import Facet, SearchDoc
 from .lunrjson import LUNR_JS_VERSION
-from .postings import (BATCH_DOCS, FieldInput, Postings, collect_batch, cut_parts, load_batch, parts_json,
-                       save_batch)
+from .postings import (BATCH_DOCS, FieldInput, Postings, changed_terms, collect_batch, cut_parts, load_batch,
+                       parts_json, save_batch)
 
 FORMAT_VERSION = 5
 CATALOG_NAME = "catalog.json.gz"
@@ -95,6 +98,7 @@ _CACHE_FILE = re.compile(r"^([0-9a-f]{64})(\.json\.gz)?$")
 PART_CACHE = "search-parts"      # under cache_dir: parts by the hash of their JSON
 CHUNK_CACHE = "search-chunks"    # under cache_dir: chunks by the hash of their inputs
 BATCH_CACHE = "search-batches"   # under cache_dir: batches of postings by the hash of their inputs
+LAST_BUILD = "search-last.json"  # under cache_dir: the last build's batches and parts (unchanged_parts)
 _OLD_FORMAT = ("catalog.json", "shards")   # written by earlier formats; removed when found
 
 
@@ -108,6 +112,7 @@ class SearchStats:
     parts_bytes: int
     max_part_bytes: int
     parts_reused: int
+    parts_gathered: int        # parts whose postings were gathered (the others: the last build's)
     chunk_count: int
     chunks_bytes: int
     chunks_reused: int
@@ -343,6 +348,76 @@ def _build_parts(postings: Postings, groups: Sequence[Sequence[tuple[int, int]]]
     return out
 
 
+def range_ids(postings: Postings, ranges: Sequence[tuple[int, int]]) -> list[str]:
+    """Each part's terms as the next build can recognise them: its first and last term and how
+    many there are."""
+    firsts = postings.terms_at([start for start, _ in ranges])
+    lasts = postings.terms_at([end - 1 for _, end in ranges])
+    return [f"{first}\x1f{last}\x1f{end - start}" for first, last, (start, end) in zip(firsts, lasts, ranges)]
+
+
+def read_last_build(cache_dir: Path | None) -> dict | None:
+    """What the last build with this cache wrote of its batches and parts (LAST_BUILD), when
+    the same code wrote it."""
+    if cache_dir is None:
+        return None
+    try:
+        last = json.loads((cache_dir / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(last, dict) and last.get("version") == code_version()
+            and isinstance(last.get("batches"), list) and isinstance(last.get("parts"), dict)):
+        return None
+    return last
+
+
+def unchanged_parts(postings: Postings, ranges: Sequence[tuple[int, int]], ids: Sequence[str],
+                    batch_keys: Sequence[str], last: dict, batch_cache: Path) -> dict[int, str]:
+    """The parts (by their place in `ranges`) that are the last build's, with its cache keys.
+
+    A part is unchanged when the last build had a part of the same terms (the same first and
+    last term, as many terms) and no batch that changed since changed the postings of any of
+    them: the batches' other postings are those of the last build. The terms a changed batch
+    changed come from comparing it with its last version, kept in the cache (changed_terms).
+    Nothing is unchanged when a last version is gone."""
+    old_keys = last["batches"]
+    han, words = [], set()
+    for i in range(max(len(old_keys), len(batch_keys))):
+        old_key = old_keys[i] if i < len(old_keys) else None
+        new_key = batch_keys[i] if i < len(batch_keys) else None
+        if old_key == new_key:
+            continue
+        old = load_batch(batch_cache / old_key) if isinstance(old_key, str) and _CACHE_FILE.match(old_key) else None
+        if old_key is not None and old is None:
+            return {}
+        new = postings.batches[i][0] if new_key is not None else None
+        changed_han, changed_words = changed_terms(old, new)
+        han.append(changed_han)
+        words |= changed_words
+    changed = postings.term_indices(np.concatenate(han) if han else np.zeros(0, np.uint64), words)
+    firsts = np.searchsorted(changed, [start for start, _ in ranges])
+    ends = np.searchsorted(changed, [end for _, end in ranges])
+    known = last["parts"]
+    found = {}
+    for i, range_id in enumerate(ids):
+        if firsts[i] == ends[i]:       # no changed term in the part
+            key = known.get(range_id)
+            if isinstance(key, str) and _CACHE_FILE.fullmatch(key):
+                found[i] = key
+    return found
+
+
+def _runs(numbers: Sequence[int], longest: int) -> list[list[int]]:
+    """Sorted numbers cut into runs of consecutive ones, each at most `longest` long."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1 and len(runs[-1]) < longest:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
 # What forked workers work on: set before the pool forks, so inputs are not pickled to them.
 _FORKED: dict = {}
 
@@ -447,7 +522,7 @@ def readings_data(characters: str) -> dict[str, str]:
 def _catalog_json(docs: Sequence[SearchDoc], facets: Sequence[Facet], postings: Postings,
                   ranges: Sequence[tuple[int, int]], part_names: Sequence[str], chunk_keys: Sequence[str]) -> bytes:
     """The catalog (see the module docstring)."""
-    firsts = " ".join(postings.term_text(start) for start, _ in ranges)
+    firsts = " ".join(postings.terms_at([start for start, _ in ranges]))
     body = {"format": FORMAT_VERSION, "lunr": LUNR_JS_VERSION, "count": len(docs), "chunk": CHUNK_DOCS,
             "years": year_runs(docs),
             "facets": [{"key": f.key, "label": f.label, "filter": f.filter, "names": list(f.names),
@@ -505,6 +580,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     _FORKED = {"docs": docs, "fields": _DocFields(facets), "out": out_dir, "chunk_cache": chunk_cache,
                "part_cache": part_cache, "batch_cache": batch_cache}
     batch_keys = [batch_key(docs[first:first + BATCH_DOCS], first, facets) for first in range(0, len(docs), BATCH_DOCS)]
+    last = read_last_build(Path(cache_dir)) if cache_dir is not None else None
     try:
         # postings and chunks in the workers
         batch_tasks = [("batch", (i * BATCH_DOCS, key)) for i, key in enumerate(batch_keys)]
@@ -521,12 +597,24 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
         del batches
         ranges = cut_parts(postings)
         postings.cut(ranges)
+        # the last build's parts where nothing changed them, without gathering their postings
+        parts: list[tuple[str, int, bool, str] | None] = [None] * len(ranges)
+        ids = range_ids(postings, ranges)
+        if last is not None and batch_cache is not None:
+            for i, key in unchanged_parts(postings, ranges, ids, batch_keys, last, batch_cache).items():
+                size = _from_cache(part_cache, key, out_dir / PART_DIR / f"{key[:16]}.json.gz")
+                if size is not None:
+                    parts[i] = (key[:16], size, True, key)
+        groups = _runs([i for i, part in enumerate(parts) if part is None], PART_GROUP)
+        gathered = sum(len(g) for g in groups)
         _FORKED["postings"] = postings
-        groups = [ranges[i:i + PART_GROUP] for i in range(0, len(ranges), PART_GROUP)]
-        *group_lists, _ = _run([("parts", g) for g in _spread(groups, jobs)], jobs)
+        *group_lists, _ = _run([("parts", [[ranges[i] for i in g] for g in share]) for share in _spread(groups, jobs)],
+                               jobs)
     finally:
         _FORKED = {}
-    parts = [part for group in _unspread(group_lists, len(groups), jobs) for part in group]
+    for group, made in zip(groups, _unspread(group_lists, len(groups), jobs)):
+        for i, part in zip(group, made):
+            parts[i] = part
     characters = postings.han_characters()
     tables = {FOLD_NAME: gzip_bytes(_dumps(browser_data(characters))),
               PINYIN_NAME: gzip_bytes(_dumps(readings_data(characters)))}
@@ -543,16 +631,20 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
             shutil.rmtree(old)
         else:
             old.unlink(missing_ok=True)
-    if part_cache is not None and chunk_cache is not None and batch_cache is not None:
+    if cache_dir is not None and part_cache is not None and chunk_cache is not None and batch_cache is not None:
         _prune_cache(chunk_cache, {c[0] for c in chunk_results})
         _prune_cache(part_cache, {p[3] for p in parts})
         _prune_cache(batch_cache, set(batch_keys))
+        write_atomic(Path(cache_dir) / LAST_BUILD, _dumps({
+            "version": code_version(), "batches": batch_keys,
+            "parts": {range_id: part[3] for range_id, part in zip(ids, parts)}}))
     parts_bytes = sum(p[1] for p in parts)
     chunks_bytes = sum(c[1] for c in chunk_results)
     tables_bytes = sum(len(t) for t in tables.values())
     return SearchStats(
         docs=len(docs), catalog_bytes=len(catalog), part_count=len(parts), parts_bytes=parts_bytes,
         max_part_bytes=max((p[1] for p in parts), default=0), parts_reused=sum(p[2] for p in parts),
+        parts_gathered=gathered,
         chunk_count=len(chunk_results), chunks_bytes=chunks_bytes, chunks_reused=sum(c[2] for c in chunk_results),
         batches=len(batch_keys), batches_reused=batches_kept,
         tables_bytes=tables_bytes, total_bytes=len(catalog) + parts_bytes + chunks_bytes + tables_bytes,

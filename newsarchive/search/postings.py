@@ -172,9 +172,25 @@ class Postings:
         found = np.unique(np.concatenate([first, second[second > 0]]))
         return "".join(map(chr, found.tolist()))
 
+    def term_indices(self, han: np.ndarray, words: set[str]) -> np.ndarray:
+        """The sorted term numbers of these Han codes and words, those the archive still has."""
+        rank = {w: i for i, w in enumerate(self.words)}
+        codes = np.concatenate([np.asarray(han, np.uint64),
+                                np.array(sorted(rank[w] for w in words if w in rank), np.uint64)])
+        at = np.searchsorted(self.codes, codes)
+        found = at < len(self.codes)
+        found[found] = self.codes[at[found]] == codes[found]
+        return np.unique(at[found])
+
     def term_text(self, i: int) -> str:
         """The i-th term."""
         return term_texts(self.codes[i:i + 1], self.words).decode()
+
+    def terms_at(self, indices: Sequence[int]) -> list[str]:
+        """The terms at these increasing term numbers, in one go (no term holds a space)."""
+        if not len(indices):
+            return []
+        return term_texts(self.codes[np.asarray(indices, np.int64)], self.words).decode().split(" ")
 
     def cut(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Find, once for all parts, where each part's terms are in each batch (see gather)."""
@@ -235,6 +251,48 @@ class Postings:
             mine = mine[np.argsort(key.astype(np.uint16 if len(FIELD_SLOTS) * (end - start) < 1 << 16 else np.uint32),
                                    kind="stable")]
             yield term[mine] - offsets[i], field[mine], doc[mine], tf[mine]
+
+
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9),
+        np.uint64(0xD6E8FEB86659FD93), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
+def term_digests(batch: Batch) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """A 128-bit digest of each of the batch's terms' postings (field, document, tf): its Han
+    codes with theirs, then its words with theirs (digests as two uint64 columns).
+
+    An incremental build compares a changed batch's digests with those of its last version:
+    a term whose digest is the same has the same postings in the batch (see changed_terms)."""
+    with np.errstate(over="ignore"):
+        doc = batch.doc.astype(np.uint64) + np.uint64(batch.first)
+        field, tf = batch.field.astype(np.uint64), batch.tf.astype(np.uint64)
+        columns = []
+        for a, b, c in (_MIX[:3], _MIX[3:]):
+            x = doc * a ^ (field + np.uint64(1)) * b ^ (tf + np.uint64(7)) * c
+            x ^= x >> np.uint64(33)
+            x *= _MIX[4]
+            x ^= x >> np.uint64(29)
+            columns.append(np.add.reduceat(x, batch.starts[:-1].astype(np.int64)) if len(batch.codes) else x[:0])
+    digests = np.stack(columns, axis=1) if columns else np.zeros((0, 2), np.uint64)
+    codes = np.asarray(batch.codes, np.uint64)
+    han = int(np.searchsorted(codes, np.uint64(WORD_LOCAL)))
+    words = [batch.words[int(c)] for c in (codes[han:] - np.uint64(WORD_LOCAL)).tolist()]
+    return codes[:han], digests[:han], words, digests[han:]
+
+
+def changed_terms(old: Batch | None, new: Batch | None) -> tuple[np.ndarray, set[str]]:
+    """The Han codes and the words whose postings differ between two versions of a batch (a
+    missing version has no terms)."""
+    empty = (np.zeros(0, np.uint64), np.zeros((0, 2), np.uint64), [], np.zeros((0, 2), np.uint64))
+    old_han, old_hd, old_words, old_wd = term_digests(old) if old is not None else empty
+    new_han, new_hd, new_words, new_wd = term_digests(new) if new is not None else empty
+    common, at_old, at_new = np.intersect1d(old_han, new_han, assume_unique=True, return_indices=True)
+    differ = common[(old_hd[at_old] != new_hd[at_new]).any(axis=1)]
+    han = np.union1d(np.setxor1d(old_han, new_han, assume_unique=True), differ)
+    before = dict(zip(old_words, map(tuple, old_wd.tolist())))
+    after = dict(zip(new_words, map(tuple, new_wd.tolist())))
+    words = {w for w in before.keys() | after.keys() if before.get(w) != after.get(w)}
+    return han, words
 
 
 def _term_hash(codes: np.ndarray) -> np.ndarray:
