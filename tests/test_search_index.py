@@ -244,6 +244,28 @@ def test_edits_take_unchanged_parts_from_the_last_build(tmp_path, monkeypatch):
     assert _files(tmp_path / "a") == original
 
 
+def test_too_many_changed_batches_gather_every_part(tmp_path, monkeypatch):
+    """Past COMPARED_BATCHES changed batches, no part is taken from the last build unlooked-at:
+    every part is gathered again, and the files are what a build without the cache writes."""
+    from newsarchive.search import index, postings
+    monkeypatch.setattr(postings, "PART_MIN", 300)
+    monkeypatch.setattr(postings, "PART_MAX", 1200)
+    monkeypatch.setattr(postings, "BATCH_DOCS", 4)
+    monkeypatch.setattr(index, "BATCH_DOCS", 4)
+    docs = made_up_docs()
+    cache = tmp_path / "cache"
+    build_search_index(docs, tmp_path / "a", cache, 1, fixture_facets())
+    edited = [replace(d, body=d.body + "新增一段话。", content_hash=f"edited-{n}") if n in (1, 5) else d
+              for n, d in enumerate(docs)]
+    monkeypatch.setattr(index, "COMPARED_BATCHES", 1)
+    again = build_search_index(edited, tmp_path / "a", cache, 1, fixture_facets())
+    assert again.parts_gathered == again.part_count
+    build_search_index(edited, tmp_path / "fresh", None, 1, fixture_facets())
+    assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
+    monkeypatch.setattr(index, "COMPARED_BATCHES", 2)     # two changed batches: compared
+    assert build_search_index(docs, tmp_path / "a", cache, 1, fixture_facets()).parts_gathered < again.part_count
+
+
 def test_files_are_written_and_deterministic_gzip(built):
     out, stats = built
     assert sorted(p.name for p in out.iterdir()) == sorted([CATALOG_NAME, PART_DIR, CHUNK_DIR, FOLD_NAME, PINYIN_NAME])

@@ -6,7 +6,7 @@ collected in worker processes, and kept in the build cache (save_batch) so that 
 build tokenizes again only the batches whose articles changed (new articles come last, in
 the last batch). `Postings` then holds every batch and knows every term of the
 archive in lunr.js's order; `cut_parts` groups consecutive terms into parts of about
-PART_MIN..PART_MAX bytes and `part_json` writes one part in lunrjson's compact form.
+PART_MIN..PART_MAX bytes and `parts_json` writes runs of consecutive parts in lunrjson's compact form.
 
 Where parts are cut depends on the terms themselves (a part ends before a term whose hash
 says so, once the part is big enough), not on a running total from the first term: an edit
@@ -148,7 +148,7 @@ class Postings:
 
     def __init__(self, batches: Sequence[Batch]) -> None:
         self.words = sort_words(list({w for b in batches for w in b.words}))
-        rank = {w: i for i, w in enumerate(self.words)}
+        self.rank = rank = {w: i for i, w in enumerate(self.words)}   # word -> its term code
         self.batches = []
         for batch in batches:
             codes = np.array(batch.codes, dtype=np.uint64)
@@ -174,9 +174,8 @@ class Postings:
 
     def term_indices(self, han: np.ndarray, words: set[str]) -> np.ndarray:
         """The sorted term numbers of these Han codes and words, those the archive still has."""
-        rank = {w: i for i, w in enumerate(self.words)}
         codes = np.concatenate([np.asarray(han, np.uint64),
-                                np.array(sorted(rank[w] for w in words if w in rank), np.uint64)])
+                                np.array(sorted(self.rank[w] for w in words if w in self.rank), np.uint64)])
         at = np.searchsorted(self.codes, codes)
         found = at < len(self.codes)
         found[found] = self.codes[at[found]] == codes[found]
@@ -193,7 +192,7 @@ class Postings:
         return term_texts(self.codes[np.asarray(indices, np.int64)], self.words).decode().split(" ")
 
     def cut(self, ranges: Sequence[tuple[int, int]]) -> None:
-        """Find, once for all parts, where each part's terms are in each batch (see gather)."""
+        """Find, once for all parts, where each part's terms are in each batch (see gather_parts)."""
         firsts = self.codes[[start for start, _ in ranges]] if ranges else np.zeros(0, np.uint64)
         self.bounds = []
         for _, codes, han in self.batches:
@@ -202,16 +201,14 @@ class Postings:
                                 for lo, hi in ((0, han), (han, len(codes)))])
         self.part_of = {start: i for i, (start, _) in enumerate(ranges)}
 
-    def gather(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The postings of terms start..end-1 (a range `cut` was given) as (term number from 0,
-        field, document, tf), sorted by field, term, document."""
-        return next(self.gather_parts([(start, end)]))
-
     def gather_parts(self, ranges: Sequence[tuple[int, int]]
                      ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """gather of each of these consecutive ranges (given to `cut`, in order), collected from
-        each batch in one go: a slice per batch for the whole run of ranges, not one per range
-        and batch (of those there are parts times batches, some 100,000 at 100,000 articles)."""
+        """The postings of each of these consecutive ranges (given to `cut`, in order) as (term
+        number from the range's first, field, document, tf), sorted by field, term, document.
+
+        They are collected from each batch in one go: a slice per batch for the whole run of
+        ranges, not one per range and batch (of those there are parts times batches, some
+        100,000 at 100,000 articles)."""
         if not ranges:
             return
         first_part, count = self.part_of[ranges[0][0]], len(ranges)
@@ -329,13 +326,9 @@ def cut_parts(postings: Postings) -> list[tuple[int, int]]:
     return list(zip(cuts[:-1], cuts[1:]))
 
 
-def part_json(postings: Postings, start: int, end: int, field_names: Sequence[str]) -> bytes:
-    """One part in lunrjson's compact form: terms start..end-1 and their postings."""
-    return parts_json(postings, [(start, end)], field_names)[0]
-
-
 def parts_json(postings: Postings, ranges: Sequence[tuple[int, int]], field_names: Sequence[str]) -> list[bytes]:
-    """part_json of each of these consecutive ranges."""
+    """Each of these consecutive ranges (given to `cut`) as a part in lunrjson's compact form:
+    its terms and their postings."""
     out = []
     for (start, end), (term, field, doc, tf) in zip(ranges, postings.gather_parts(ranges)):
         bounds = np.searchsorted(field, np.arange(len(field_names) + 1))
