@@ -588,7 +588,7 @@ def build_search_index(docs: Sequence[SearchDoc], out_dir: Path, cache_dir: Path
     _FORKED = {"docs": docs, "fields": _DocFields(facets), "out": out_dir, "chunk_cache": chunk_cache,
                "part_cache": part_cache, "batch_cache": batch_cache}
     batch_keys = [batch_key(docs[first:first + BATCH_DOCS], first, facets) for first in range(0, len(docs), BATCH_DOCS)]
-    last = read_last_build(Path(cache_dir)) if cache_dir is not None else None
+    last = read_last_build(Path(cache_dir) if cache_dir is not None else None)
     try:
         # postings and chunks in the workers
         batch_tasks = [("batch", (i * BATCH_DOCS, key)) for i, key in enumerate(batch_keys)]
