@@ -210,15 +210,22 @@ def test_parts_do_not_depend_on_batches_or_groups(tmp_path, monkeypatch):
     assert _files(tmp_path / "one") == _files(tmp_path / "many")
 
 
-def test_edits_take_unchanged_parts_from_the_last_build(tmp_path, monkeypatch):
-    """Edit after edit, with the cache: the parts no changed batch touched are the last build's,
-    taken without gathering their postings, and the files are what a build without the cache
-    writes; undoing every edit gives the first build's files back."""
+def small_parts_and_batches(monkeypatch):
+    """Parts of about 1 KB and batches of 4 articles, so that the made-up archive has many of
+    both; the index module, for the tests' own settings."""
     from newsarchive.search import index, postings
     monkeypatch.setattr(postings, "PART_MIN", 300)
     monkeypatch.setattr(postings, "PART_MAX", 1200)
     monkeypatch.setattr(postings, "BATCH_DOCS", 4)
     monkeypatch.setattr(index, "BATCH_DOCS", 4)
+    return index
+
+
+def test_edits_take_unchanged_parts_from_the_last_build(tmp_path, monkeypatch):
+    """Edit after edit, with the cache: the parts no changed batch touched are the last build's,
+    taken without gathering their postings, and the files are what a build without the cache
+    writes; undoing every edit gives the first build's files back."""
+    index = small_parts_and_batches(monkeypatch)
     docs = made_up_docs()
     cache = tmp_path / "cache"
     first = build_search_index(docs, tmp_path / "a", cache, 2, fixture_facets())
@@ -247,11 +254,7 @@ def test_edits_take_unchanged_parts_from_the_last_build(tmp_path, monkeypatch):
 def test_too_many_changed_batches_gather_every_part(tmp_path, monkeypatch):
     """Past COMPARED_BATCHES changed batches, no part is taken from the last build unlooked-at:
     every part is gathered again, and the files are what a build without the cache writes."""
-    from newsarchive.search import index, postings
-    monkeypatch.setattr(postings, "PART_MIN", 300)
-    monkeypatch.setattr(postings, "PART_MAX", 1200)
-    monkeypatch.setattr(postings, "BATCH_DOCS", 4)
-    monkeypatch.setattr(index, "BATCH_DOCS", 4)
+    index = small_parts_and_batches(monkeypatch)
     docs = made_up_docs()
     cache = tmp_path / "cache"
     build_search_index(docs, tmp_path / "a", cache, 1, fixture_facets())
